@@ -1,0 +1,81 @@
+package org.sgdstab.linalg;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * {@link Blas} over dev.ludovic.netlib, which binds the system OpenBLAS when it is installed and
+ * otherwise falls back to pure Java (vectorised when {@code jdk.incubator.vector} is present).
+ * Row-major calls are mapped onto column-major BLAS by computing the transposed product.
+ */
+final class NetlibBlas implements Blas {
+    static final NetlibBlas INSTANCE = new NetlibBlas();
+
+    private final BLAS blas = BLAS.getInstance();
+
+    private NetlibBlas() {
+    }
+
+    @Override
+    public String backendName() {
+        return blas.getClass().getSimpleName();
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                     double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                     double beta, double[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scaleBlock(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        // Row-major C = op(A) op(B)  <=>  column-major Cᵀ = op(B)ᵀ op(A)ᵀ.
+        blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+                b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+    }
+
+    @Override
+    public void syrk(boolean trans, int n, int k, double alpha, double[] a, int aOff, int lda,
+                     double beta, double[] c, int cOff, int ldc) {
+        if (n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scaleBlock(n, n, beta, c, cOff, ldc);
+            return;
+        }
+        // Row-major A (n×k) is column-major Aᵀ, so A·Aᵀ is column-major "T" form, and vice versa.
+        // Column-major "U" is the row-major lower triangle; mirror it afterwards.
+        blas.dsyrk("U", trans ? "N" : "T", n, k, alpha, a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+        for (int i = 0; i < n; i++) {
+            int row = cOff + i * ldc;
+            for (int j = i + 1; j < n; j++) {
+                c[row + j] = c[cOff + j * ldc + i];
+            }
+        }
+    }
+
+    @Override
+    public void gemv(boolean transA, int m, int n, double alpha, double[] a, int aOff, int lda,
+                     double[] x, int xOff, double beta, double[] y, int yOff) {
+        if (m == 0 || n == 0) {
+            int len = transA ? n : m;
+            for (int i = 0; i < len; i++) {
+                y[yOff + i] *= beta;
+            }
+            return;
+        }
+        // Row-major A (m×n) is column-major Aᵀ (n×m).
+        blas.dgemv(transA ? "N" : "T", n, m, alpha, a, aOff, Math.max(1, lda), x, xOff, 1, beta, y, yOff, 1);
+    }
+
+    private static void scaleBlock(int m, int n, double beta, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] = beta == 0 ? 0.0 : beta * c[cOff + i * ldc + j];
+            }
+        }
+    }
+}
