@@ -1,0 +1,187 @@
+package org.sgdstab.nn;
+
+import java.util.List;
+import org.sgdstab.linalg.Blas;
+import org.sgdstab.linalg.Matrix;
+
+/**
+ * A fully connected layer z = a·Wᵀ + b (PyTorch's {@code nn.Linear}); W is out × in, row-major,
+ * followed by b when present.
+ *
+ * <p>Its NTK Gram contribution is the Hadamard product of two small Gram matrices,
+ * {@code Θ_ab += (a_{a%n}·a_{b%n} + [bias]) · (δ_a·δ_b)}: O(n²(in + K²·out)) work instead of the
+ * O(n²K²·in·out) of explicit per-sample gradients.
+ */
+public final class Dense implements Layer {
+    private final int in;
+    private final int out;
+    private final boolean bias;
+    private final boolean trainable;
+
+    public Dense(int in, int out, boolean bias, boolean trainable) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("linear layer needs in ≥ 1 and out ≥ 1, got in=" + in + ", out=" + out);
+        }
+        this.in = in;
+        this.out = out;
+        this.bias = bias;
+        this.trainable = trainable;
+    }
+
+    public boolean hasBias() {
+        return bias;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public String typeName() {
+        return "linear";
+    }
+
+    @Override
+    public boolean trainable() {
+        return trainable;
+    }
+
+    @Override
+    public List<ParamTensor> parameters() {
+        ParamTensor weight = new ParamTensor("weight", new int[] {out, in});
+        return bias ? List.of(weight, new ParamTensor("bias", new int[] {out})) : List.of(weight);
+    }
+
+    @Override
+    public void forward(Matrix a, double[] w, int off, Matrix z) {
+        int n = a.rows;
+        Blas.get().gemm(false, true, n, out, in, 1.0, a.data, 0, in, w, off, in, 0.0, z.data, 0, out);
+        if (bias) {
+            addRowVector(z.data, n, w, off + in * out);
+        }
+    }
+
+    @Override
+    public void backward(Matrix a, Matrix z, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {
+        Blas blas = Blas.get();
+        int rows = gOut.rows;
+        if (gIn != null) {
+            blas.gemm(false, false, rows, in, out, 1.0, gOut.data, 0, out, w, off, in, 0.0, gIn.data, 0, in);
+        }
+        if (grad != null) {
+            int n = a.rows;
+            for (int s = 0; s < rows / n; s++) {
+                blas.gemm(true, false, out, in, n, 1.0, gOut.data, s * n * out, out, a.data, 0, in, 1.0, grad, gradOff, in);
+                if (bias) {
+                    addColumnSums(gOut.data, s * n * out, n, grad, gradOff + in * out);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void addGram(Matrix a, Matrix z, double[] w, int off, Matrix sens, Matrix gram) {
+        int n = a.rows;
+        int rows = sens.rows;
+        Blas blas = Blas.get();
+        Matrix inputGram = new Matrix(n, n);
+        blas.syrk(false, n, in, 1.0, a.data, 0, in, 0.0, inputGram.data, 0, n);
+        Matrix sensGram = new Matrix(rows, rows);
+        blas.syrk(false, rows, out, 1.0, sens.data, 0, out, 0.0, sensGram.data, 0, rows);
+        double shift = bias ? 1.0 : 0.0;
+        double[] g = gram.data;
+        double[] sg = sensGram.data;
+        double[] ig = inputGram.data;
+        for (int r = 0; r < rows; r++) {
+            int ir = (r % n) * n;
+            int base = r * rows;
+            for (int c = 0; c < rows; c++) {
+                g[base + c] += (ig[ir + c % n] + shift) * sg[base + c];
+            }
+        }
+    }
+
+    @Override
+    public void rForward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff, Matrix dIn, Matrix dOut) {
+        Blas blas = Blas.get();
+        int n = a.rows;
+        int rows = dOut.rows;
+        if (dIn != null) {
+            blas.gemm(false, true, rows, out, in, 1.0, dIn.data, 0, in, w, off, in, 0.0, dOut.data, 0, out);
+        } else {
+            dOut.zeroInPlace();
+        }
+        if (dirs != null) {
+            int p = dirs.cols;
+            for (int j = 0; j < rows / n; j++) {
+                int v = j * p + dirOff;
+                blas.gemm(false, true, n, out, in, 1.0, a.data, 0, in, dirs.data, v, in, 1.0, dOut.data, j * n * out, out);
+                if (bias) {
+                    addRowVector(dOut.data, j * n * out, n, dirs.data, v + in * out);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rBackward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff,
+                          Matrix dIn, Matrix gOut, Matrix rgOut, Matrix rgIn, Matrix hv) {
+        Blas blas = Blas.get();
+        int n = a.rows;
+        int rows = rgOut.rows;
+        int m = rows / n;
+        if (rgIn != null) {
+            blas.gemm(false, false, rows, in, out, 1.0, rgOut.data, 0, out, w, off, in, 0.0, rgIn.data, 0, in);
+            if (gOut != null && dirs != null) {
+                int p = dirs.cols;
+                for (int j = 0; j < m; j++) {
+                    blas.gemm(false, false, n, in, out, 1.0, gOut.data, 0, out, dirs.data, j * p + dirOff, in,
+                            1.0, rgIn.data, j * n * in, in);
+                }
+            }
+        }
+        if (hv != null) {
+            int p = hv.cols;
+            for (int j = 0; j < m; j++) {
+                int h = j * p + dirOff;
+                blas.gemm(true, false, out, in, n, 1.0, rgOut.data, j * n * out, out, a.data, 0, in, 1.0, hv.data, h, in);
+                if (gOut != null && dIn != null) {
+                    blas.gemm(true, false, out, in, n, 1.0, gOut.data, 0, out, dIn.data, j * n * in, in, 1.0, hv.data, h, in);
+                }
+                if (bias) {
+                    addColumnSums(rgOut.data, j * n * out, n, hv.data, h + in * out);
+                }
+            }
+        }
+    }
+
+    /** z[row r] += b for r < n, rows of length out starting at zOff. */
+    private void addRowVector(double[] z, int zOff, int n, double[] b, int bOff) {
+        for (int r = 0; r < n; r++) {
+            int base = zOff + r * out;
+            for (int c = 0; c < out; c++) {
+                z[base + c] += b[bOff + c];
+            }
+        }
+    }
+
+    private void addRowVector(double[] z, int n, double[] b, int bOff) {
+        addRowVector(z, 0, n, b, bOff);
+    }
+
+    /** acc[c] += Σ_r g[gOff + r·out + c] over n rows. */
+    private void addColumnSums(double[] g, int gOff, int n, double[] acc, int accOff) {
+        for (int r = 0; r < n; r++) {
+            int base = gOff + r * out;
+            for (int c = 0; c < out; c++) {
+                acc[accOff + c] += g[base + c];
+            }
+        }
+    }
+}

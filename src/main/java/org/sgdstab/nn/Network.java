@@ -1,0 +1,365 @@
+package org.sgdstab.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.sgdstab.linalg.LinearOperator;
+import org.sgdstab.linalg.Matrix;
+
+/**
+ * A sequential network: its layers plus the weights of its frozen layers. Trainable parameters
+ * θ (length p) are not stored here but passed to every method, so one network serves many
+ * parameter vectors (trajectories, checkpoints) at once and is safe to share between threads.
+ *
+ * <p>Loss convention (theory.md §1): e_i = f(x_i) − y_i, L = (1/2n) Σ_i ‖e_i‖².
+ * NTK Gram index convention: row/column i·K + k for sample i and output k.
+ */
+public final class Network {
+    private final List<Layer> layers;
+    private final int[] offsets;
+    private final double[] frozen;
+    private final int parameterCount;
+    private final int lowestTrainable;
+
+    /**
+     * @param layers        the layers in order; each layer's input size must equal the previous output size
+     * @param frozenWeights the parameters of the frozen layers, concatenated in layer order. Copied.
+     */
+    public Network(List<Layer> layers, double[] frozenWeights) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        this.layers = List.copyOf(layers);
+        this.offsets = new int[layers.size()];
+        int p = 0;
+        int f = 0;
+        int lowest = layers.size();
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            if (l > 0 && layer.inputSize() != layers.get(l - 1).outputSize()) {
+                throw new IllegalArgumentException("layer " + l + " (" + layer.typeName() + ") expects " + layer.inputSize()
+                        + " inputs but layer " + (l - 1) + " gives " + layers.get(l - 1).outputSize());
+            }
+            if (layer.trainable()) {
+                offsets[l] = p;
+                p += layer.paramCount();
+                if (layer.paramCount() > 0) {
+                    lowest = Math.min(lowest, l);
+                }
+            } else {
+                offsets[l] = f;
+                f += layer.paramCount();
+            }
+        }
+        if (frozenWeights.length != f) {
+            throw new IllegalArgumentException("frozen layers hold " + f + " parameters, got " + frozenWeights.length);
+        }
+        this.frozen = frozenWeights.clone();
+        this.parameterCount = p;
+        this.lowestTrainable = lowest;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** p, the number of trainable parameters (the length of θ). */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    public int inputSize() {
+        return layers.get(0).inputSize();
+    }
+
+    /** K, the number of outputs. */
+    public int outputSize() {
+        return layers.get(layers.size() - 1).outputSize();
+    }
+
+    /** Offset of layer l's parameters, in θ if it is trainable, else in the frozen weights. */
+    public int offset(int l) {
+        return offsets[l];
+    }
+
+    /** A copy of the frozen layers' weights. */
+    public double[] frozenWeights() {
+        return frozen.clone();
+    }
+
+    private double[] storage(int l, double[] theta) {
+        return layers.get(l).trainable() ? theta : frozen;
+    }
+
+    private void checkTheta(double[] theta) {
+        if (theta.length != parameterCount) {
+            throw new IllegalArgumentException("θ has length " + theta.length + ", the network has " + parameterCount + " parameters");
+        }
+    }
+
+    private void checkInputs(Matrix x) {
+        if (x.cols != inputSize()) {
+            throw new IllegalArgumentException("inputs have " + x.cols + " features, the network expects " + inputSize());
+        }
+    }
+
+    private void checkTargets(Matrix x, Matrix y) {
+        if (y.rows != x.rows || y.cols != outputSize()) {
+            throw new IllegalArgumentException("targets have shape " + y.shape() + ", expected " + x.rows + "x" + outputSize());
+        }
+    }
+
+    /** The activations of one forward pass: a_0 = x, a_{l+1} = layer_l(a_l). */
+    public record ForwardPass(List<Matrix> activations) {
+        public Matrix output() {
+            return activations.get(activations.size() - 1);
+        }
+
+        public Matrix input(int layer) {
+            return activations.get(layer);
+        }
+    }
+
+    /** Runs the network on x (n × inputSize). Neither argument is modified. */
+    public ForwardPass forward(double[] theta, Matrix x) {
+        checkTheta(theta);
+        checkInputs(x);
+        List<Matrix> acts = new ArrayList<>(layers.size() + 1);
+        acts.add(x);
+        Matrix a = x;
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            Matrix z = new Matrix(x.rows, layer.outputSize());
+            layer.forward(a, storage(l, theta), offsets[l], z);
+            acts.add(z);
+            a = z;
+        }
+        return new ForwardPass(Collections.unmodifiableList(acts));
+    }
+
+    /** f(x), n × K. */
+    public Matrix predict(double[] theta, Matrix x) {
+        return forward(theta, x).output();
+    }
+
+    /** Residuals e = f(x) − y, n × K. */
+    public Matrix residuals(double[] theta, Matrix x, Matrix y) {
+        checkTargets(x, y);
+        return predict(theta, x).addInPlace(-1.0, y);
+    }
+
+    /** L = (1/2n) Σ ‖f(x_i) − y_i‖². */
+    public double loss(double[] theta, Matrix x, Matrix y) {
+        return squaredNorm(residuals(theta, x, y)) / (2.0 * x.rows);
+    }
+
+    /**
+     * Loss and its gradient ∇L.
+     *
+     * @param grad length p. Modified (overwritten with ∇L).
+     * @return L
+     */
+    public double lossAndGradient(double[] theta, Matrix x, Matrix y, double[] grad) {
+        checkTargets(x, y);
+        if (grad.length != parameterCount) {
+            throw new IllegalArgumentException("gradient buffer has length " + grad.length + ", expected " + parameterCount);
+        }
+        ForwardPass pass = forward(theta, x);
+        Matrix g = pass.output().copy().addInPlace(-1.0, y);
+        double loss = squaredNorm(g) / (2.0 * x.rows);
+        g.scaleInPlace(1.0 / x.rows);
+        java.util.Arrays.fill(grad, 0.0);
+        backpropagate(theta, pass, g, grad);
+        return loss;
+    }
+
+    /** Backward pass of sensitivities g (s·n × K) from the output; parameter gradients are added to grad (or skipped if null). */
+    private void backpropagate(double[] theta, ForwardPass pass, Matrix g, double[] grad) {
+        for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
+            Layer layer = layers.get(l);
+            Matrix gIn = l > lowestTrainable ? new Matrix(g.rows, layer.inputSize()) : null;
+            boolean accumulate = grad != null && layer.trainable() && layer.paramCount() > 0;
+            layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], g,
+                    gIn, accumulate ? grad : null, offsets[l]);
+            g = gIn;
+        }
+    }
+
+    /**
+     * The empirical NTK Gram matrix Θ (nK × nK), Θ_{iK+k, jK+l} = ⟨∇θ f_k(x_i), ∇θ f_l(x_j)⟩,
+     * built layer by layer from activations and backpropagated output sensitivities; no
+     * per-sample gradient of a dense layer is formed. Memory O(n²K² + n·K·width).
+     */
+    public Matrix ntkGram(double[] theta, Matrix x) {
+        ForwardPass pass = forward(theta, x);
+        int n = x.rows;
+        int k = outputSize();
+        int rows = n * k;
+        // Sensitivities are stacked k-major (row k·n + i) so every layer sees the plain "row q is sample q % n" layout.
+        Matrix sens = new Matrix(rows, k);
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < n; i++) {
+                sens.data[(c * n + i) * k + c] = 1.0;
+            }
+        }
+        Matrix gramKMajor = new Matrix(rows, rows);
+        for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
+            Layer layer = layers.get(l);
+            if (layer.trainable() && layer.paramCount() > 0) {
+                layer.addGram(pass.input(l), pass.input(l + 1), theta, offsets[l], sens, gramKMajor);
+            }
+            if (l > lowestTrainable) {
+                Matrix gIn = new Matrix(rows, layer.inputSize());
+                layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], sens, gIn, null, 0);
+                sens = gIn;
+            }
+        }
+        if (k == 1) {
+            return gramKMajor;
+        }
+        Matrix gram = new Matrix(rows, rows);
+        for (int a = 0; a < rows; a++) {
+            int ia = (a % n) * k + a / n;
+            for (int b = 0; b < rows; b++) {
+                gram.data[ia * rows + (b % n) * k + b / n] = gramKMajor.data[a * rows + b];
+            }
+        }
+        return gram;
+    }
+
+    /**
+     * Per-sample Jacobian J (nK × p), row i·K + k = ∇θ f_k(x_i), by one backward pass per row.
+     * A reference for tests and an option for tiny models; O(nK·p) memory.
+     */
+    public Matrix jacobian(double[] theta, Matrix x) {
+        checkTheta(theta);
+        checkInputs(x);
+        int n = x.rows;
+        int k = outputSize();
+        Matrix jac = new Matrix(n * k, parameterCount);
+        for (int i = 0; i < n; i++) {
+            Matrix xi = new Matrix(1, x.cols, x.row(i));
+            ForwardPass single = forward(theta, xi);
+            for (int c = 0; c < k; c++) {
+                Matrix g = new Matrix(1, k);
+                g.data[c] = 1.0;
+                double[] row = new double[parameterCount];
+                backpropagate(theta, single, g, row);
+                System.arraycopy(row, 0, jac.data, (i * k + c) * parameterCount, parameterCount);
+            }
+        }
+        return jac;
+    }
+
+    /**
+     * Exact Hessian-vector products H·v of the loss for a block of m directions, by the
+     * R-operator: a forward pass of directional derivatives, then a backward pass of their
+     * adjoints, including the residual (second-derivative) term.
+     *
+     * @param dirs m × p directions (rows). Not modified.
+     * @param out  m × p. Modified (overwritten with H·v per row).
+     */
+    public void hessianVectorProduct(double[] theta, Matrix x, Matrix y, Matrix dirs, Matrix out) {
+        checkTargets(x, y);
+        curvatureProduct(theta, x, y, dirs, out);
+    }
+
+    /**
+     * Gauss–Newton (Fisher) products G·v = (1/n) Jᵀ(J v) for a block of directions: the same
+     * R-forward pass, then a backward pass without second-order terms.
+     *
+     * @param dirs m × p. Not modified.
+     * @param out  m × p. Modified.
+     */
+    public void gaussNewtonVectorProduct(double[] theta, Matrix x, Matrix dirs, Matrix out) {
+        curvatureProduct(theta, x, null, dirs, out);
+    }
+
+    private void curvatureProduct(double[] theta, Matrix x, Matrix y, Matrix dirs, Matrix out) {
+        Matrix.requireShape(out, dirs.rows, parameterCount, "output block");
+        if (dirs.cols != parameterCount) {
+            throw new IllegalArgumentException("directions have " + dirs.cols + " columns, the network has " + parameterCount + " parameters");
+        }
+        ForwardPass pass = forward(theta, x);
+        int n = x.rows;
+        int m = dirs.rows;
+        int depth = layers.size();
+        Matrix[] tangents = new Matrix[depth + 1];
+        for (int l = 0; l < depth; l++) {
+            Layer layer = layers.get(l);
+            boolean moves = layer.trainable() && layer.paramCount() > 0;
+            if (tangents[l] == null && !moves) {
+                continue;
+            }
+            tangents[l + 1] = new Matrix(m * n, layer.outputSize());
+            layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
+                    moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
+        }
+        out.zeroInPlace();
+        if (tangents[depth] == null) {
+            return;
+        }
+        Matrix g = null;
+        if (y != null) {
+            g = pass.output().copy().addInPlace(-1.0, y).scaleInPlace(1.0 / n);
+        }
+        Matrix rg = tangents[depth].copy().scaleInPlace(1.0 / n);
+        for (int l = depth - 1; l >= lowestTrainable; l--) {
+            Layer layer = layers.get(l);
+            boolean moves = layer.trainable() && layer.paramCount() > 0;
+            boolean below = l > lowestTrainable;
+            Matrix rgIn = below ? new Matrix(m * n, layer.inputSize()) : null;
+            double[] w = storage(l, theta);
+            layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
+                    tangents[l], g, rg, rgIn, moves ? out : null);
+            if (below && g != null) {
+                Matrix gIn = new Matrix(n, layer.inputSize());
+                layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
+                g = gIn;
+            }
+            rg = rgIn;
+        }
+    }
+
+    /** The Hessian of the loss at θ on (x, y) as a block operator. θ, x, y must not change while it is used. */
+    public LinearOperator hessian(double[] theta, Matrix x, Matrix y) {
+        checkTheta(theta);
+        checkTargets(x, y);
+        return new LinearOperator() {
+            @Override
+            public int dim() {
+                return parameterCount;
+            }
+
+            @Override
+            public void apply(Matrix v, Matrix out) {
+                hessianVectorProduct(theta, x, y, v, out);
+            }
+        };
+    }
+
+    /** The Fisher / Gauss–Newton matrix G = (1/n) Σ J_iᵀ J_i at θ on x as a block operator. */
+    public LinearOperator gaussNewton(double[] theta, Matrix x) {
+        checkTheta(theta);
+        checkInputs(x);
+        return new LinearOperator() {
+            @Override
+            public int dim() {
+                return parameterCount;
+            }
+
+            @Override
+            public void apply(Matrix v, Matrix out) {
+                gaussNewtonVectorProduct(theta, x, v, out);
+            }
+        };
+    }
+
+    private static double squaredNorm(Matrix m) {
+        double s = 0;
+        for (double v : m.data) {
+            s += v * v;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,28 @@
+package org.sgdstab.nn;
+
+/** tanh, with f′ = 1 − y² and f″ = −2y(1 − y²). */
+public final class Tanh extends Elementwise {
+    public Tanh(int dim) {
+        super(dim);
+    }
+
+    @Override
+    public String typeName() {
+        return "tanh";
+    }
+
+    @Override
+    protected double value(double x) {
+        return Math.tanh(x);
+    }
+
+    @Override
+    protected double derivative(double x, double y) {
+        return 1.0 - y * y;
+    }
+
+    @Override
+    protected double secondDerivative(double x, double y) {
+        return -2.0 * y * (1.0 - y * y);
+    }
+}

@@ -1,0 +1,203 @@
+package org.sgdstab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sgdstab.linalg.Blas;
+import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.Vectors;
+
+/**
+ * Every layer's backward pass, the NTK Gram and the R-operator products checked against
+ * independent references: central finite differences, a per-sample loop, explicit J Jᵀ.
+ */
+class NetworkDerivativesTest {
+    /** Central differences with h = 1e-5 on O(1) smooth functions: truncation ~h² and round-off ~eps/h give ~1e-9. */
+    private static final double FD_TOL = 1e-7;
+    /** Θ and J Jᵀ are the same sums in a different order: only round-off differs. */
+    private static final double GRAM_TOL = 1e-10;
+    /** Blocked and one-at-a-time R-op products do the same arithmetic per direction. */
+    private static final double BLOCK_TOL = 1e-12;
+
+    private static double relErr(double[] a, double[] b) {
+        double[] d = a.clone();
+        Vectors.axpy(-1.0, b, d);
+        return Vectors.norm2(d) / Math.max(1e-300, Math.max(Vectors.norm2(a), Vectors.norm2(b)));
+    }
+
+    /** Central-difference gradient of the loss along each coordinate, step h. */
+    private static double[] fdGradient(TestNetworks.Case c, double h) {
+        double[] g = new double[c.theta().length];
+        for (int j = 0; j < g.length; j++) {
+            double[] tp = c.theta().clone();
+            double[] tm = c.theta().clone();
+            tp[j] += h;
+            tm[j] -= h;
+            g[j] = (c.net().loss(tp, c.x(), c.y()) - c.net().loss(tm, c.x(), c.y())) / (2 * h);
+        }
+        return g;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void gradientMatchesFiniteDifferencesAndErrorFallsWithStep(String name, TestNetworks.Case c) {
+        double[] grad = new double[c.theta().length];
+        c.net().lossAndGradient(c.theta(), c.x(), c.y(), grad);
+        double coarse = relErr(grad, fdGradient(c, 1e-2));
+        double fine = relErr(grad, fdGradient(c, 1e-3));
+        double finest = relErr(grad, fdGradient(c, 1e-5));
+        assertTrue(finest < FD_TOL, name + ": rel. error " + finest);
+        // Truncation error is O(h²): a 10× smaller step must shrink it markedly (unless already at round-off).
+        assertTrue(fine < 0.05 * coarse || fine < 1e-9, name + ": error did not fall with h: " + coarse + " -> " + fine);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void inputGradientOfEveryLayerMatchesFiniteDifferences(String name, TestNetworks.Case c) {
+        SplittableRandom rng = new SplittableRandom(11);
+        Network net = c.net();
+        Network.ForwardPass pass = net.forward(c.theta(), c.x());
+        for (int l = 0; l < net.layers().size(); l++) {
+            Layer layer = net.layers().get(l);
+            double[] w = layer.trainable() ? c.theta() : net.frozenWeights();
+            Matrix in = pass.input(l);
+            Matrix probe = TestNetworks.random(in.rows, layer.outputSize(), rng, 1.0);
+            // Two stacked blocks of sensitivities exercise the "row q is sample q % n" convention.
+            Matrix probe2 = new Matrix(2 * in.rows, layer.outputSize());
+            System.arraycopy(probe.data, 0, probe2.data, 0, probe.data.length);
+            System.arraycopy(probe.data, 0, probe2.data, probe.data.length, probe.data.length);
+            Matrix gIn = new Matrix(2 * in.rows, layer.inputSize());
+            layer.backward(in, pass.input(l + 1), w, net.offset(l), probe2, gIn, null, 0);
+            double h = 1e-5;
+            double[] fd = new double[in.data.length];
+            for (int j = 0; j < fd.length; j++) {
+                Matrix ip = in.copy();
+                Matrix im = in.copy();
+                ip.data[j] += h;
+                im.data[j] -= h;
+                Matrix op = new Matrix(in.rows, layer.outputSize());
+                Matrix om = new Matrix(in.rows, layer.outputSize());
+                layer.forward(ip, w, net.offset(l), op);
+                layer.forward(im, w, net.offset(l), om);
+                fd[j] = (Vectors.dot(op.data, probe.data) - Vectors.dot(om.data, probe.data)) / (2 * h);
+            }
+            double[] first = java.util.Arrays.copyOfRange(gIn.data, 0, fd.length);
+            double[] second = java.util.Arrays.copyOfRange(gIn.data, fd.length, 2 * fd.length);
+            if (layer instanceof Relu) {
+                // ReLU is not differentiable at 0, but Gaussian inputs avoid its kink almost surely.
+                assertTrue(relErr(first, fd) < FD_TOL, name + " layer " + l);
+            }
+            assertTrue(relErr(first, fd) < FD_TOL, name + " layer " + l + " (" + layer.typeName() + "): " + relErr(first, fd));
+            assertArrayEquals(first, second, 0.0, "stacked blocks must agree");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void ntkGramEqualsExplicitJacobianProduct(String name, TestNetworks.Case c) {
+        Matrix gram = c.net().ntkGram(c.theta(), c.x());
+        Matrix j = c.net().jacobian(c.theta(), c.x());
+        Matrix explicit = Blas.get().gram(j, false);
+        assertTrue(relErr(gram.data, explicit.data) < GRAM_TOL, name + ": " + relErr(gram.data, explicit.data));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void jacobianMatchesFiniteDifferencesOfOutputs(String name, TestNetworks.Case c) {
+        Matrix j = c.net().jacobian(c.theta(), c.x());
+        double h = 1e-5;
+        Matrix fd = new Matrix(j.rows, j.cols);
+        for (int q = 0; q < j.cols; q++) {
+            double[] tp = c.theta().clone();
+            double[] tm = c.theta().clone();
+            tp[q] += h;
+            tm[q] -= h;
+            Matrix fp = c.net().predict(tp, c.x());
+            Matrix fm = c.net().predict(tm, c.x());
+            for (int r = 0; r < j.rows; r++) {
+                fd.set(r, q, (fp.data[r] - fm.data[r]) / (2 * h));
+            }
+        }
+        assertTrue(relErr(j.data, fd.data) < FD_TOL, name + ": " + relErr(j.data, fd.data));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void hessianVectorProductMatchesFiniteDifferencesOfGradient(String name, TestNetworks.Case c) {
+        int p = c.theta().length;
+        Matrix v = TestNetworks.random(1, p, new SplittableRandom(5), 1.0);
+        Matrix hv = new Matrix(1, p);
+        c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), v, hv);
+        double errCoarse = relErr(hv.data, fdHv(c, v.data, 1e-2));
+        double errFine = relErr(hv.data, fdHv(c, v.data, 1e-3));
+        double err = relErr(hv.data, fdHv(c, v.data, 1e-5));
+        assertTrue(err < FD_TOL, name + ": " + err);
+        assertTrue(errFine < 0.05 * errCoarse || errFine < 1e-9, name + ": error did not fall with h");
+    }
+
+    private static double[] fdHv(TestNetworks.Case c, double[] v, double h) {
+        int p = v.length;
+        double[] tp = c.theta().clone();
+        double[] tm = c.theta().clone();
+        Vectors.axpy(h, v, tp);
+        Vectors.axpy(-h, v, tm);
+        double[] gp = new double[p];
+        double[] gm = new double[p];
+        c.net().lossAndGradient(tp, c.x(), c.y(), gp);
+        c.net().lossAndGradient(tm, c.x(), c.y(), gm);
+        double[] fd = new double[p];
+        for (int j = 0; j < p; j++) {
+            fd[j] = (gp[j] - gm[j]) / (2 * h);
+        }
+        return fd;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void blockedProductsEqualOneAtATime(String name, TestNetworks.Case c) {
+        int p = c.theta().length;
+        int m = 3;
+        Matrix v = TestNetworks.random(m, p, new SplittableRandom(6), 1.0);
+        Matrix hBlock = new Matrix(m, p);
+        Matrix gBlock = new Matrix(m, p);
+        c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), v, hBlock);
+        c.net().gaussNewtonVectorProduct(c.theta(), c.x(), v, gBlock);
+        for (int j = 0; j < m; j++) {
+            Matrix vj = new Matrix(1, p, v.row(j));
+            Matrix hj = new Matrix(1, p);
+            Matrix gj = new Matrix(1, p);
+            c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), vj, hj);
+            c.net().gaussNewtonVectorProduct(c.theta(), c.x(), vj, gj);
+            assertArrayEquals(hj.data, hBlock.row(j), BLOCK_TOL * (1 + Vectors.norm2(hj.data)), name + " H row " + j);
+            assertArrayEquals(gj.data, gBlock.row(j), BLOCK_TOL * (1 + Vectors.norm2(gj.data)), name + " G row " + j);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void gaussNewtonEqualsExplicitJtJOverN(String name, TestNetworks.Case c) {
+        Matrix j = c.net().jacobian(c.theta(), c.x());
+        Matrix explicit = Blas.get().gram(j, true).scaleInPlace(1.0 / c.x().rows);
+        Matrix dense = c.net().gaussNewton(c.theta(), c.x()).toDense(4);
+        assertTrue(relErr(dense.data, explicit.data) < GRAM_TOL, name + ": " + relErr(dense.data, explicit.data));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void hessianIsSymmetricAndEqualsFiniteDifferenceMatrix(String name, TestNetworks.Case c) {
+        int p = c.theta().length;
+        Matrix h = new Matrix(p, p);
+        c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), Matrix.identity(p), h);
+        Matrix fd = new Matrix(p, p);
+        for (int q = 0; q < p; q++) {
+            double[] e = new double[p];
+            e[q] = 1.0;
+            System.arraycopy(fdHv(c, e, 1e-5), 0, fd.data, q * p, p);
+        }
+        assertTrue(relErr(h.data, fd.data) < FD_TOL, name + ": " + relErr(h.data, fd.data));
+        assertTrue(relErr(h.data, h.transpose().data) < GRAM_TOL, name + ": H not symmetric");
+    }
+}
