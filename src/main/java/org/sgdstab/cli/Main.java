@@ -91,7 +91,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"sgd-stability " + Provenance.version() + " (commit " + Provenance.commit() + ")",
+            return new String[] {"sgd-stability " + Provenance.currentVersion() + " (commit " + Provenance.currentCommit() + ")",
                     "BLAS: " + org.sgdstab.linalg.Blas.get().backendName(), "Java: " + System.getProperty("java.version")};
         }
     }

@@ -34,12 +34,12 @@ public record Provenance(String tool, String version, String commit, String comm
 
     /** Provenance for a run starting now. */
     public static Provenance now(String command, long seed, Object config) {
-        return new Provenance("sgd-stability", version(), commit(), command, seed, config,
+        return new Provenance("sgd-stability", currentVersion(), currentCommit(), command, seed, config,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.current());
     }
 
     /** The project version from the jar manifest or the build's properties. */
-    public static String version() {
+    public static String currentVersion() {
         String v = Provenance.class.getPackage().getImplementationVersion();
         if (v != null) {
             return v;
@@ -49,7 +49,7 @@ public record Provenance(String tool, String version, String commit, String comm
     }
 
     /** The git commit recorded at build time, or "unknown". */
-    public static String commit() {
+    public static String currentCommit() {
         // The launcher passes the checkout's commit; a bare jar does not know it.
         return System.getProperty("sgdstab.commit", buildProperties().getProperty("commit", "unknown"));
     }

@@ -55,7 +55,7 @@ public final class TrainRun {
         }
         Trainer.Result result;
         try (CsvWriter csv = new CsvWriter(dir.resolve("metrics.csv"), header)) {
-            Map<String, String> meta = Map.of("format", "pt", "producer", "sgd-stability " + Provenance.version());
+            Map<String, String> meta = Map.of("format", "pt", "producer", "sgd-stability " + Provenance.currentVersion());
             result = Trainer.run(start, data, cfg, diagnostics, stop, new Trainer.Observer() {
                 double lastLoss = Double.NaN;
 
