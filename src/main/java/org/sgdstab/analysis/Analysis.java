@@ -1,0 +1,149 @@
+package org.sgdstab.analysis;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sgdstab.geometry.CurvatureSummary;
+import org.sgdstab.noise.NoiseAlignment;
+import org.sgdstab.report.Json;
+import org.sgdstab.stability.Bounds;
+
+/**
+ * Everything {@code analyze} reports at one point θ.
+ *
+ * @param n         probe-set size
+ * @param d         input features
+ * @param p         trainable parameters
+ * @param options   what was asked for
+ * @param noise     the noise geometry from Θ
+ * @param hessian   Hessian quantities, or null if not computed
+ * @param stability exact linear-stability quantities, or null if not computed
+ * @param bounds    the paper's bounds checked at this point
+ */
+public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignment noise, CurvatureSummary hessian,
+                       Stability stability, List<Bounds.BoundCheck> bounds) {
+
+    /**
+     * Exact linear stability from the second-moment map.
+     *
+     * @param criticalLr   η*(B) for the chosen sampling
+     * @param gdCriticalLr 2/λ_max(Θ/n)
+     * @param rhoAtLr      ρ(η) at the analysed η
+     */
+    public record Stability(double criticalLr, double gdCriticalLr, double rhoAtLr) {
+    }
+
+    /** ‖H‖_F if the Hessian was computed, else ‖G‖_F (equal at a global minimum). */
+    public double flatness() {
+        return hessian != null ? hessian.frobenius() : noise.fisherFrobenius();
+    }
+
+    /** Every numeric result under its snake_case key, in a fixed order (CSV columns, JSON keys). */
+    public Map<String, Double> values() {
+        LinkedHashMap<String, Double> v = new LinkedHashMap<>();
+        double eta = options.lr();
+        int b = options.batchSize();
+        v.put("n", (double) n);
+        v.put("d", (double) d);
+        v.put("K", (double) noise.outputs());
+        v.put("p", (double) p);
+        v.put("loss", noise.loss());
+        v.put("grad_norm", noise.gradNorm());
+        v.put("fisher_trace", noise.fisherTrace());
+        v.put("fisher_frobenius", noise.fisherFrobenius());
+        v.put("fisher_lambda_max", noise.fisherLambdaMax());
+        v.put("tr_sigma_g", noise.trSigmaG());
+        v.put("sigma_frobenius", noise.sigmaFrobenius());
+        v.put("alpha", noise.alpha());
+        v.put("beta", noise.beta());
+        v.put("mu", noise.mu());
+        v.put("mu1", noise.mu1());
+        v.put("mu2", noise.mu2());
+        v.put("gamma", noise.gamma());
+        v.put("tau", noise.tau());
+        v.put("bound_thm33", Bounds.theorem33(noise.mu(), flatness(), eta, b).bound());
+        v.put("bound_prop34", Bounds.proposition34(noise.mu1(), flatness(), eta, b).bound());
+        v.put("gd_bound_lambda", 2.0 / eta);
+        v.put("bound_gd_frobenius", 2.0 * Math.sqrt(p) / eta);
+        v.put("bound_isotropic_trace", Math.sqrt((double) p * b) / eta);
+        v.put("escape_factor_gamma0", Bounds.escape(noise.mu(), flatness(), eta, b, 1e-3).gamma0());
+        if (hessian != null) {
+            v.put("hessian_frobenius", hessian.frobenius());
+            v.put("hessian_frobenius_stderr", hessian.frobeniusStdErr());
+            v.put("hessian_trace", hessian.trace());
+            v.put("hessian_trace_stderr", hessian.traceStdErr());
+            v.put("hessian_lambda_max", hessian.lambdaMax());
+            v.put("hessian_lambda_max_residual", hessian.lambdaMaxResidual());
+        }
+        if (stability != null) {
+            v.put("critical_lr", stability.criticalLr());
+            v.put("gd_critical_lr", stability.gdCriticalLr());
+            v.put("rho_at_lr", stability.rhoAtLr());
+        }
+        return v;
+    }
+
+    /** The JSON object of {@code analyze}: every value, the bound checks, and the given provenance. */
+    public ObjectNode toJson(Object provenance) {
+        ObjectNode o = Json.object();
+        for (Map.Entry<String, Double> e : values().entrySet()) {
+            String k = e.getKey();
+            if (k.equals("n") || k.equals("d") || k.equals("K") || k.equals("p")) {
+                o.put(k, e.getValue().intValue());
+            } else {
+                Json.put(o, k, e.getValue());
+            }
+        }
+        o.put("lr", options.lr());
+        o.put("batch_size", options.batchSize());
+        o.put("sampling", options.sampling().cliName());
+        if (hessian != null) {
+            o.put("hessian_method", hessian.method().cliName());
+            o.put("hessian_probes", hessian.probes());
+            ArrayNode top = o.putArray("hessian_top_eigenvalues");
+            for (double t : hessian.topEigenvalues()) {
+                top.add(t);
+            }
+        }
+        ArrayNode checks = o.putArray("bounds");
+        for (Bounds.BoundCheck c : bounds) {
+            ObjectNode bc = checks.addObject();
+            bc.put("name", c.name());
+            Json.put(bc, "bound", c.bound());
+            Json.put(bc, "measured", c.measured());
+            bc.put("holds", c.holds());
+            Json.put(bc, "ratio", c.ratio());
+        }
+        o.set("provenance", Json.tree(provenance));
+        return o;
+    }
+
+    /** A readable two-column table. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Double> e : values().entrySet()) {
+            sb.append(String.format("%-28s %s%n", e.getKey(), formatNumber(e.getValue())));
+        }
+        if (hessian != null) {
+            sb.append(String.format("%-28s %s%n", "hessian_method", hessian.method().cliName()));
+        }
+        sb.append(String.format("%nbound checks (measured ≤ bound):%n"));
+        for (Bounds.BoundCheck c : bounds) {
+            sb.append(String.format("  %-34s measured %-12s bound %-12s ratio %-10s %s%n", c.name(), formatNumber(c.measured()),
+                    formatNumber(c.bound()), formatNumber(c.ratio()), c.holds() ? "holds" : "VIOLATED"));
+        }
+        return sb.toString();
+    }
+
+    private static String formatNumber(double v) {
+        if (Double.isNaN(v)) {
+            return "undefined";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
+            return Long.toString((long) v);
+        }
+        return String.format("%.6g", v);
+    }
+}

@@ -1,0 +1,58 @@
+package org.sgdstab.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.sgdstab.data.Dataset;
+import org.sgdstab.geometry.CurvatureSummary;
+import org.sgdstab.linalg.Matrix;
+import org.sgdstab.nn.Model;
+import org.sgdstab.nn.Network;
+import org.sgdstab.noise.NoiseAlignment;
+import org.sgdstab.stability.Bounds;
+import org.sgdstab.stability.CriticalLearningRate;
+import org.sgdstab.stability.SecondMomentMap;
+
+/**
+ * The {@code analyze} computation as a library call: Θ once, then the noise geometry, optionally the
+ * Hessian (exact by R-op HVPs or stochastic), the exact critical learning rate and the bound checks.
+ */
+public final class Analyzer {
+    /** HVP directions per block when forming or probing H: GEMM-shaped without large memory. */
+    static final int HVP_BLOCK = 16;
+
+    private Analyzer() {
+    }
+
+    /** Analyses {@code model} on {@code data} (the probe set). Neither is modified. */
+    public static Analysis analyze(Model model, Dataset data, AnalysisOptions opt) {
+        Network net = model.network();
+        data.requireFits(net.inputSize(), net.outputSize(), "X", "Y");
+        double[] theta = model.theta();
+        Matrix gram = net.ntkGram(theta, data.x());
+        NoiseAlignment noise = NoiseAlignment.of(gram, net.residuals(theta, data.x(), data.y()));
+        CurvatureSummary hessian = null;
+        if (opt.hessian() != null) {
+            SplittableRandom rng = new SplittableRandom(opt.seed()).split();
+            hessian = CurvatureSummary.compute(net.hessian(theta, data.x(), data.y()), opt.hessian(), opt.probes(), opt.topK(),
+                    HVP_BLOCK, rng);
+        }
+        Analysis.Stability stability = null;
+        if (opt.criticalLr()) {
+            SecondMomentMap map = new SecondMomentMap(gram, data.size(), net.outputSize(), opt.sampling(), opt.batchSize());
+            CriticalLearningRate.Result r = CriticalLearningRate.find(map);
+            stability = new Analysis.Stability(r.eta(), map.gdThreshold(), map.spectralRadius(opt.lr()));
+        }
+        int p = net.parameterCount();
+        double hF = hessian != null ? hessian.frobenius() : noise.fisherFrobenius();
+        double eta = opt.lr();
+        int b = opt.batchSize();
+        List<Bounds.BoundCheck> bounds = new ArrayList<>();
+        bounds.add(Bounds.theorem33(noise.mu(), hF, eta, b));
+        bounds.add(Bounds.proposition34(noise.mu1(), hF, eta, b));
+        bounds.add(Bounds.gdSharpness(hessian != null ? hessian.lambdaMax() : noise.fisherLambdaMax(), eta));
+        bounds.add(Bounds.gdFrobenius(hF, p, eta));
+        bounds.add(Bounds.isotropicTrace(hessian != null ? hessian.trace() : noise.fisherTrace(), p, eta, b));
+        return new Analysis(data.size(), data.inputSize(), p, opt, noise, hessian, stability, List.copyOf(bounds));
+    }
+}
