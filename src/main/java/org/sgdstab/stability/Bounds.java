@@ -1,0 +1,173 @@
+package org.sgdstab.stability;
+
+/**
+ * The paper's stability bounds (theory.md §5) as checks on plain numbers, so that this class does
+ * not depend on how µ, ‖H‖_F and the rest were measured.
+ *
+ * <p>Every check returns a {@link BoundCheck}; when the bound is +∞ (a non-positive alignment factor,
+ * for which the theorem gives no constraint), it holds and its ratio is 0. Arguments are validated
+ * and problems throw {@link IllegalArgumentException}.
+ */
+public final class Bounds {
+
+    /**
+     * One bound compared with its measured quantity.
+     *
+     * @param name     which result, e.g. "Theorem 3.3"
+     * @param bound    the upper bound (+∞ when the theorem gives none)
+     * @param measured the measured quantity it bounds
+     * @param holds    {@code measured ≤ bound}
+     * @param ratio    {@code measured / bound} (0 when the bound is +∞); above 1 means violated
+     */
+    public record BoundCheck(String name, double bound, double measured, boolean holds, double ratio) {
+        static BoundCheck of(String name, double bound, double measured) {
+            double ratio = Double.isInfinite(bound) ? 0.0 : measured / bound;
+            return new BoundCheck(name, bound, measured, measured <= bound, ratio);
+        }
+    }
+
+    /**
+     * Theorem 3.5's escape prediction.
+     *
+     * @param gamma0 per-step growth factor {@code γ0 = η² µ ‖H‖_F² / B}
+     * @param steps  {@code log(1/ε)/log γ0}, the steps to grow the loss from ε to 1; +∞ when γ0 ≤ 1
+     */
+    public record EscapePrediction(double gamma0, double steps) {
+    }
+
+    private Bounds() {
+    }
+
+    /**
+     * Theorem 3.3: a linearly stable minimum has {@code ‖H‖_F ≤ sqrt(B/µ)/η}. For µ ≤ 0 the theorem
+     * gives no constraint: the bound is +∞ and the check holds.
+     *
+     * @param mu                loss-scaled alignment factor µ (any finite value)
+     * @param hessianFrobenius  measured ‖H‖_F ≥ 0
+     * @param eta               learning rate > 0
+     * @param batchSize         B ≥ 1
+     */
+    public static BoundCheck theorem33(double mu, double hessianFrobenius, double eta, int batchSize) {
+        requireFinite(mu, "mu");
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        SecondMomentMap.requireEta(eta);
+        requireBatch(batchSize);
+        double bound = mu > 0 ? Math.sqrt(batchSize / mu) / eta : Double.POSITIVE_INFINITY;
+        return BoundCheck.of("Theorem 3.3", bound, hessianFrobenius);
+    }
+
+    /**
+     * Proposition 3.4: {@code ‖H‖_F ≤ min(B/sqrt((B−1)µ1), 2B/µ1)/η}; for B = 1 only the second term.
+     * For µ1 ≤ 0 the bound is +∞ and the check holds.
+     *
+     * @param mu1               alignment factor µ1 of Σ1 (any finite value)
+     * @param hessianFrobenius  measured ‖H‖_F ≥ 0
+     * @param eta               learning rate > 0
+     * @param batchSize         B ≥ 1
+     */
+    public static BoundCheck proposition34(double mu1, double hessianFrobenius, double eta, int batchSize) {
+        requireFinite(mu1, "mu1");
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        SecondMomentMap.requireEta(eta);
+        requireBatch(batchSize);
+        double bound;
+        if (mu1 <= 0) {
+            bound = Double.POSITIVE_INFINITY;
+        } else {
+            double b = batchSize;
+            double second = 2 * b / mu1;
+            double first = batchSize == 1 ? Double.POSITIVE_INFINITY : b / Math.sqrt((b - 1) * mu1);
+            bound = Math.min(first, second) / eta;
+        }
+        return BoundCheck.of("Proposition 3.4", bound, hessianFrobenius);
+    }
+
+    /**
+     * Gradient descent: {@code λ_max(H) ≤ 2/η}.
+     *
+     * @param lambdaMax measured λ_max(H) (finite)
+     * @param eta       learning rate > 0
+     */
+    public static BoundCheck gdSharpness(double lambdaMax, double eta) {
+        requireFinite(lambdaMax, "lambda_max(H)");
+        SecondMomentMap.requireEta(eta);
+        return BoundCheck.of("GD sharpness", 2.0 / eta, lambdaMax);
+    }
+
+    /**
+     * Gradient descent, as a Frobenius bound: {@code ‖H‖_F ≤ 2 sqrt(p)/η} (grows with p).
+     *
+     * @param hessianFrobenius measured ‖H‖_F ≥ 0
+     * @param parameters       p ≥ 1
+     * @param eta              learning rate > 0
+     */
+    public static BoundCheck gdFrobenius(double hessianFrobenius, long parameters, double eta) {
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        requireParameters(parameters);
+        SecondMomentMap.requireEta(eta);
+        return BoundCheck.of("GD Frobenius", 2.0 * Math.sqrt((double) parameters) / eta, hessianFrobenius);
+    }
+
+    /**
+     * Isotropic noise of equal total variance: {@code Tr H ≤ sqrt(pB)/η}.
+     *
+     * @param traceH     measured Tr H (finite)
+     * @param parameters p ≥ 1
+     * @param eta        learning rate > 0
+     * @param batchSize  B ≥ 1
+     */
+    public static BoundCheck isotropicTrace(double traceH, long parameters, double eta, int batchSize) {
+        requireFinite(traceH, "Tr H");
+        requireParameters(parameters);
+        SecondMomentMap.requireEta(eta);
+        requireBatch(batchSize);
+        return BoundCheck.of("Isotropic noise", Math.sqrt((double) parameters * batchSize) / eta, traceH);
+    }
+
+    /**
+     * Theorem 3.5: {@code γ0 = η² µ ‖H‖_F² / B}; escaping from loss ε to 1 takes
+     * {@code log(1/ε)/log γ0} steps, +∞ when γ0 ≤ 1 (no exponential escape is predicted).
+     *
+     * @param mu               alignment factor µ (any finite value)
+     * @param hessianFrobenius ‖H‖_F ≥ 0
+     * @param eta              learning rate > 0
+     * @param batchSize        B ≥ 1
+     * @param epsilon          starting loss, 0 < ε < 1
+     */
+    public static EscapePrediction escape(double mu, double hessianFrobenius, double eta, int batchSize, double epsilon) {
+        requireFinite(mu, "mu");
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        SecondMomentMap.requireEta(eta);
+        requireBatch(batchSize);
+        if (!(epsilon > 0 && epsilon < 1)) {
+            throw new IllegalArgumentException("starting loss epsilon must lie in (0, 1), got " + epsilon);
+        }
+        double gamma0 = eta * eta * mu * hessianFrobenius * hessianFrobenius / batchSize;
+        double steps = gamma0 > 1 ? Math.log(1 / epsilon) / Math.log(gamma0) : Double.POSITIVE_INFINITY;
+        return new EscapePrediction(gamma0, steps);
+    }
+
+    private static void requireFinite(double v, String name) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + v);
+        }
+    }
+
+    private static void requireNonNegative(double v, String name) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+        }
+    }
+
+    private static void requireBatch(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size B must be at least 1, got " + batchSize);
+        }
+    }
+
+    private static void requireParameters(long parameters) {
+        if (parameters < 1) {
+            throw new IllegalArgumentException("parameter count p must be at least 1, got " + parameters);
+        }
+    }
+}

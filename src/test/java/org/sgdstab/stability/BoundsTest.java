@@ -1,0 +1,83 @@
+package org.sgdstab.stability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BoundsTest {
+    /** Hand-computed values of a few floating-point operations. */
+    private static final double TOL = 1e-12;
+
+    static Stream<Arguments> checks() {
+        return Stream.of(
+                // sqrt(8/0.5)/0.1 = 40
+                Arguments.of("thm3.3 holds", Bounds.theorem33(0.5, 3, 0.1, 8), 40.0, 3.0, true),
+                Arguments.of("thm3.3 violated", Bounds.theorem33(0.5, 50, 0.1, 8), 40.0, 50.0, false),
+                // min(3/sqrt(2·2), 6/2)/0.5 = 1.5/0.5
+                Arguments.of("prop3.4 first term", Bounds.proposition34(2, 2, 0.5, 3), 3.0, 2.0, true),
+                // min(2/sqrt(8), 4/8)/0.5 = 0.5/0.5
+                Arguments.of("prop3.4 second term", Bounds.proposition34(8, 1.5, 0.5, 2), 1.0, 1.5, false),
+                // B = 1: 2/0.5/0.25 = 16
+                Arguments.of("prop3.4 B=1", Bounds.proposition34(0.5, 10, 0.25, 1), 16.0, 10.0, true),
+                Arguments.of("gd sharpness", Bounds.gdSharpness(30, 0.1), 20.0, 30.0, false),
+                // 2·sqrt(100)/0.5 = 40
+                Arguments.of("gd frobenius", Bounds.gdFrobenius(10, 100, 0.5), 40.0, 10.0, true),
+                // sqrt(50·2)/0.2 = 50
+                Arguments.of("isotropic", Bounds.isotropicTrace(12, 50, 0.2, 2), 50.0, 12.0, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checks")
+    void boundsMatchHandComputedValues(String name, Bounds.BoundCheck check, double bound, double measured, boolean holds) {
+        assertEquals(bound, check.bound(), TOL * bound, name);
+        assertEquals(measured, check.measured(), 0.0, name);
+        assertEquals(holds, check.holds(), name);
+        assertEquals(measured / bound, check.ratio(), TOL, name);
+    }
+
+    @Test
+    void nonPositiveAlignmentGivesNoConstraint() {
+        for (double mu : new double[] {0.0, -0.2}) {
+            Bounds.BoundCheck t = Bounds.theorem33(mu, 1e6, 0.1, 4);
+            assertEquals(Double.POSITIVE_INFINITY, t.bound());
+            assertTrue(t.holds());
+            assertEquals(0.0, t.ratio());
+            Bounds.BoundCheck p = Bounds.proposition34(mu, 1e6, 0.1, 4);
+            assertEquals(Double.POSITIVE_INFINITY, p.bound());
+            assertTrue(p.holds());
+        }
+    }
+
+    @Test
+    void escapePrediction() {
+        // γ0 = 0.1²·0.5·40²/4 = 2; log(1e4)/log 2
+        Bounds.EscapePrediction e = Bounds.escape(0.5, 40, 0.1, 4, 1e-4);
+        assertEquals(2.0, e.gamma0(), TOL);
+        assertEquals(Math.log(1e4) / Math.log(2), e.steps(), TOL);
+        Bounds.EscapePrediction none = Bounds.escape(0.5, 10, 0.1, 4, 1e-4);
+        assertEquals(0.125, none.gamma0(), TOL);
+        assertEquals(Double.POSITIVE_INFINITY, none.steps());
+        assertFalse(Double.isFinite(Bounds.escape(-1, 40, 0.1, 4, 1e-4).steps()));
+    }
+
+    @Test
+    void rejectsBadInputs() {
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, 1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, 1, 0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(Double.NaN, 1, 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, -1, 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34(0.5, 1, -0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.gdFrobenius(1, 0, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.isotropicTrace(1, 10, 0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.gdSharpness(Double.POSITIVE_INFINITY, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 0.0));
+    }
+}
