@@ -54,31 +54,31 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.requireAtLeast(steps, 1, "--steps");
-        var out = spec.commandLine().getOut();
+        var console = spec.commandLine().getOut();
         SyntheticConfig dataCfg = new SyntheticConfig(SyntheticConfig.InputKind.GAUSSIAN, N, D, null,
                 SyntheticConfig.Teacher.MLP_TANH, 16, 1, 0.0, seed);
         Dataset data = SyntheticData.generate(dataCfg);
         var meta = Json.object();
         meta.set("provenance", Json.tree(Provenance.now("demo data", seed, dataCfg)));
-        DatasetFiles.write(out.resolve("data"), data, meta);
+        DatasetFiles.write(this.out.resolve("data"), data, meta);
         var layers = ModelPresets.mlp(D, new int[] {WIDTH, WIDTH}, "tanh", 1);
-        AtomicFiles.writeString(out.resolve("model.json"), ModelSpec.toJson(layers));
+        AtomicFiles.writeString(this.out.resolve("model.json"), ModelSpec.toJson(layers));
         Model model = new Initializer.TorchDefault().initialize(layers, new SplittableRandom(seed).split());
-        out.printf("demo: n=%d, d=%d, MLP %d-%d-%d-1 tanh (p=%d), SGD lr=%s B=%d for %d steps -> %s%n", N, D, D, WIDTH, WIDTH,
+        console.printf("demo: n=%d, d=%d, MLP %d-%d-%d-1 tanh (p=%d), SGD lr=%s B=%d for %d steps -> %s%n", N, D, D, WIDTH, WIDTH,
                 model.parameterCount(), LR, BATCH, steps, this.out);
-        out.flush();
+        console.flush();
         TrainConfig cfg = new TrainConfig(TrainConfig.Optimizer.SGD, Sampling.WITH_REPLACEMENT, LR, BATCH, steps, seed,
                 50, (int) Math.max(1, steps / 10), 2048, 0.0, 1e6, 0);
         Trainer.Result result = TrainCommand.run(model, data, cfg, null, this.out.resolve("train"), quiet);
-        out.printf("training %s after %d steps, loss %.4g (metrics: %s)%n%n", result.status().label(), result.steps(),
+        console.printf("training %s after %d steps, loss %.4g (metrics: %s)%n%n", result.status().label(), result.steps(),
                 result.finalLoss(), this.out.resolve("train/metrics.csv"));
         AnalysisOptions opt = new AnalysisOptions(LR, BATCH, Sampling.WITH_REPLACEMENT, CurvatureSummary.Method.AUTO,
                 AnalysisOptions.DEFAULT_PROBES, 3, true, seed);
         Analysis analysis = Analyzer.analyze(model.withTheta(result.theta()), data, opt);
         AtomicFiles.writeString(this.out.resolve("analysis.json"),
                 Json.write(analysis.toJson(Provenance.now("demo analyze", seed, opt))));
-        out.print(analysis.toText());
-        out.flush();
+        console.print(analysis.toText());
+        console.flush();
         return 0;
     }
 }
