@@ -30,9 +30,10 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
      *
      * @param criticalLr   η*(B) for the chosen sampling
      * @param gdCriticalLr 2/λ_max(Θ/n)
-     * @param rhoAtLr      ρ(η) at the analysed η
+     * @param rhoAtLr      ρ(η) at the analysed η (a Lanczos Ritz value: a lower bound on ρ)
+     * @param rhoResidual  the Ritz residual: an eigenvalue of T_η lies within it of {@code rhoAtLr}
      */
-    public record Stability(double criticalLr, double gdCriticalLr, double rhoAtLr) {
+    public record Stability(double criticalLr, double gdCriticalLr, double rhoAtLr, double rhoResidual) {
     }
 
     /** ‖H‖_F if the Hessian was computed, else ‖G‖_F (equal at a global minimum). */
@@ -81,6 +82,7 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
             v.put("critical_lr", stability.criticalLr());
             v.put("gd_critical_lr", stability.gdCriticalLr());
             v.put("rho_at_lr", stability.rhoAtLr());
+            v.put("rho_at_lr_residual", stability.rhoResidual());
         }
         return v;
     }

@@ -20,6 +20,11 @@ import org.sgdstab.stability.SecondMomentMap;
 public final class Analyzer {
     /** HVP directions per block when forming or probing H: GEMM-shaped without large memory. */
     static final int HVP_BLOCK = 16;
+    /**
+     * Map applications for ρ(η). Below η* the top of T_η sits in a dense cluster just under 1, where
+     * Lanczos converges slowly; the Ritz value is reported with its residual instead of waiting.
+     */
+    static final int RHO_MAX_APPLICATIONS = 400;
 
     private Analyzer() {
     }
@@ -41,7 +46,8 @@ public final class Analyzer {
         if (opt.criticalLr()) {
             SecondMomentMap map = new SecondMomentMap(gram, data.size(), net.outputSize(), opt.sampling(), opt.batchSize());
             CriticalLearningRate.Result r = CriticalLearningRate.find(map);
-            stability = new Analysis.Stability(r.eta(), map.gdThreshold(), map.spectralRadius(opt.lr()));
+            SecondMomentMap.Radius rho = map.radius(opt.lr(), null, RHO_MAX_APPLICATIONS);
+            stability = new Analysis.Stability(r.eta(), map.gdThreshold(), rho.rho(), rho.residual());
         }
         int p = net.parameterCount();
         double hF = hessian != null ? hessian.frobenius() : noise.fisherFrobenius();

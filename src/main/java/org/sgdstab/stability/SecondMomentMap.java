@@ -315,8 +315,12 @@ public final class SecondMomentMap {
         return radius(eta, start, MAX_APPLICATIONS);
     }
 
-    /** As {@link #radius(double, Matrix)} with a cap on map applications. */
-    Radius radius(double eta, Matrix start, int maxApplications) {
+    /**
+     * As {@link #radius(double, Matrix)} with a cap on map applications. When the cap is hit the
+     * result is not converged, but its Ritz value is still a lower bound on ρ within
+     * {@code residual} of an eigenvalue of the (self-adjoint) map.
+     */
+    public Radius radius(double eta, Matrix start, int maxApplications) {
         requireEta(eta);
         double[] s = startVector(start);
         Workspace ws = new Workspace();
