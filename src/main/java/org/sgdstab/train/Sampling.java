@@ -16,6 +16,7 @@ public enum Sampling {
     }
 
     /** The name used on the command line and in outputs. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String cliName() {
         return cliName;
     }
