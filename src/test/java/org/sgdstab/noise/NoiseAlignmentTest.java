@@ -157,4 +157,13 @@ class NoiseAlignmentTest {
         assertEquals(0.0, a.loss());
         assertTrue(Double.isNaN(a.mu()));
     }
+
+    @Test
+    void largeGramUsesLanczosForTheTopEigenvalueAndAgreesWithDense() {
+        SplittableRandom rng = new SplittableRandom(4);
+        Matrix j = gaussian(2100, 40, rng);
+        Matrix gram = Blas.get().gram(j, false);
+        double dense = SymmetricEigen.values(gram)[gram.rows - 1];
+        assertEquals(dense, NoiseAlignment.fisherTopEigenvalue(gram), 1e-9 * dense);
+    }
 }
