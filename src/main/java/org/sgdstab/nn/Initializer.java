@@ -35,28 +35,12 @@ public sealed interface Initializer {
      * @return θ for the trainable layers and the weights of the frozen ones, as a {@link Model}
      */
     default Model initialize(List<Layer> layers, SplittableRandom rng) {
-        int p = 0;
-        int f = 0;
-        for (Layer l : layers) {
-            if (l.trainable()) {
-                p += l.paramCount();
-            } else {
-                f += l.paramCount();
-            }
-        }
-        double[] theta = new double[p];
-        double[] frozen = new double[f];
-        int tp = 0;
-        int fp = 0;
-        for (Layer layer : layers) {
-            double[] target = layer.trainable() ? theta : frozen;
-            int off = layer.trainable() ? tp : fp;
-            fill(layer, target, off, rng);
-            if (layer.trainable()) {
-                tp += layer.paramCount();
-            } else {
-                fp += layer.paramCount();
-            }
+        ParameterLayout layout = ParameterLayout.of(layers);
+        double[] theta = new double[layout.trainable()];
+        double[] frozen = new double[layout.frozen()];
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            fill(layer, layer.trainable() ? theta : frozen, layout.offsets()[l], rng);
         }
         return new Model(new Network(layers, frozen), theta);
     }

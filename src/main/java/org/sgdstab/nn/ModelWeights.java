@@ -47,22 +47,13 @@ public final class ModelWeights {
      * @param source name for error messages (the file)
      */
     public static Model fromTensors(List<Layer> layers, Map<String, NdArray> tensors, String source) {
-        int p = 0;
-        int f = 0;
-        for (Layer l : layers) {
-            if (l.trainable()) {
-                p += l.paramCount();
-            } else {
-                f += l.paramCount();
-            }
-        }
-        double[] theta = new double[p];
-        double[] frozen = new double[f];
-        int tp = 0;
-        int fp = 0;
+        ParameterLayout layout = ParameterLayout.of(layers);
+        double[] theta = new double[layout.trainable()];
+        double[] frozen = new double[layout.frozen()];
         java.util.Set<String> expected = new java.util.HashSet<>();
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
+            int off = layout.offsets()[l];
             for (ParamTensor t : layer.parameters()) {
                 String key = l + "." + t.name();
                 expected.add(key);
@@ -80,13 +71,8 @@ public final class ModelWeights {
                         throw new InputException(source + ": tensor \"" + key + "\" contains NaN or Inf");
                     }
                 }
-                if (layer.trainable()) {
-                    System.arraycopy(a.data(), 0, theta, tp, t.size());
-                    tp += t.size();
-                } else {
-                    System.arraycopy(a.data(), 0, frozen, fp, t.size());
-                    fp += t.size();
-                }
+                System.arraycopy(a.data(), 0, layer.trainable() ? theta : frozen, off, t.size());
+                off += t.size();
             }
         }
         for (String key : tensors.keySet()) {
