@@ -63,6 +63,16 @@ final class Options {
         return v;
     }
 
+    /** A comma-separated list of numbers, e.g. "1e-3,1e-2". */
+    static double[] numbers(String s, String option) {
+        String[] parts = s.split(",");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = number(parts[i].trim(), option);
+        }
+        return v;
+    }
+
     static double number(String s, String option) {
         try {
             return Double.parseDouble(s);

@@ -53,8 +53,11 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
 
     @Override
     public final void forward(Matrix in, double[] w, int off, Matrix out) {
-        double[] a = in.data;
-        double[] z = out.data;
+        values(in.data, out.data);
+    }
+
+    /** z[i] = f(a[i]) for every i; a subclass may override with a vectorised kernel. Modifies z. */
+    protected void values(double[] a, double[] z) {
         for (int i = 0; i < a.length; i++) {
             z[i] = value(a[i]);
         }
