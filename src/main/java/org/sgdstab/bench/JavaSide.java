@@ -1,0 +1,99 @@
+package org.sgdstab.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.sgdstab.io.AtomicFiles;
+import org.sgdstab.io.NdArray;
+import org.sgdstab.io.Npy;
+import org.sgdstab.report.Json;
+
+/**
+ * Times the Java variants of one workload in this JVM: prepare, then per variant warm-up runs and
+ * timed runs (one run for {@link Workload#runOnce} references), the peak RSS reset before each variant, and the last run's numbers written to
+ * {@code dir/java/<variant>/<name>.npy}. The timings go to {@code dir/java/result.json}.
+ */
+final class JavaSide {
+    static final String RESULT = "result.json";
+
+    private JavaSide() {
+    }
+
+    /** Prepares and times every variant of {@code w}; writes inputs and outputs under dir. Modifies dir. */
+    static List<Timing> measure(Workload w, Path dir, int warmup, int repeats) throws IOException {
+        Files.createDirectories(dir);
+        Workload.Prepared prepared = w.prepare(dir);
+        List<Timing> timings = new ArrayList<>();
+        for (String variant : w.variants()) {
+            System.gc();
+            Rss.resetPeak();
+            Map<String, NdArray> out = null;
+            boolean once = w.runOnce(variant);
+            for (int i = 0; i < (once ? 0 : warmup); i++) {
+                out = prepared.run(variant);
+            }
+            double[] seconds = new double[once ? 1 : repeats];
+            for (int i = 0; i < seconds.length; i++) {
+                long t0 = System.nanoTime();
+                out = prepared.run(variant);
+                seconds[i] = (System.nanoTime() - t0) * 1e-9;
+            }
+            long rss = Rss.peakBytes();
+            Path outDir = outputDir(dir, variant);
+            Files.createDirectories(outDir);
+            for (Map.Entry<String, NdArray> e : out.entrySet()) {
+                Npy.write(outDir.resolve(e.getKey() + ".npy"), e.getValue());
+            }
+            timings.add(new Timing("java", variant, seconds, rss));
+        }
+        write(dir.resolve("java").resolve(RESULT), timings);
+        return timings;
+    }
+
+    static Path outputDir(Path dir, String variant) {
+        return dir.resolve("java").resolve(variant);
+    }
+
+    private static void write(Path file, List<Timing> timings) throws IOException {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (Timing t : timings) {
+            ObjectNode o = arr.addObject();
+            o.put("variant", t.variant());
+            ArrayNode s = o.putArray("seconds");
+            for (double v : t.seconds()) {
+                s.add(v);
+            }
+            o.put("peak_rss_bytes", t.peakRssBytes());
+        }
+        ObjectNode root = Json.object();
+        root.set("variants", arr);
+        AtomicFiles.writeString(file, Json.write(root));
+    }
+
+    /** Reads what {@link #measure} wrote (by a child JVM). */
+    static List<Timing> read(Path dir) {
+        Path file = dir.resolve("java").resolve(RESULT);
+        try {
+            JsonNode root = Json.MAPPER.readTree(file.toFile());
+            List<Timing> out = new ArrayList<>();
+            for (JsonNode v : root.get("variants")) {
+                JsonNode s = v.get("seconds");
+                double[] seconds = new double[s.size()];
+                for (int i = 0; i < seconds.length; i++) {
+                    seconds[i] = s.get(i).asDouble();
+                }
+                out.add(new Timing("java", v.get("variant").asText(), seconds, v.get("peak_rss_bytes").asLong()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Java timings " + file, e);
+        }
+    }
+}
