@@ -34,8 +34,9 @@ public final class Analyzer {
         Network net = model.network();
         data.requireFits(net.inputSize(), net.outputSize(), "X", "Y");
         double[] theta = model.theta();
-        Matrix gram = net.ntkGram(theta, data.x());
-        NoiseAlignment noise = NoiseAlignment.of(gram, net.residuals(theta, data.x(), data.y()));
+        Network.ForwardPass pass = net.forward(theta, data.x());
+        Matrix gram = net.ntkGram(theta, pass);
+        NoiseAlignment noise = NoiseAlignment.of(gram, pass.output().copy().addInPlace(-1.0, data.y()));
         CurvatureSummary hessian = null;
         if (opt.hessian() != null) {
             SplittableRandom rng = new SplittableRandom(opt.seed()).split();

@@ -49,12 +49,7 @@ final class NetlibBlas implements Blas {
         // Row-major A (n×k) is column-major Aᵀ, so A·Aᵀ is column-major "T" form, and vice versa.
         // Column-major "U" is the row-major lower triangle; mirror it afterwards.
         blas.dsyrk("U", trans ? "N" : "T", n, k, alpha, a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
-        for (int i = 0; i < n; i++) {
-            int row = cOff + i * ldc;
-            for (int j = i + 1; j < n; j++) {
-                c[row + j] = c[cOff + j * ldc + i];
-            }
-        }
+        mirrorLowerToUpper(n, c, cOff, ldc);
     }
 
     @Override
@@ -69,6 +64,25 @@ final class NetlibBlas implements Blas {
         }
         // Row-major A (m×n) is column-major Aᵀ (n×m).
         blas.dgemv(transA ? "N" : "T", n, m, alpha, a, aOff, Math.max(1, lda), x, xOff, 1, beta, y, yOff, 1);
+    }
+
+    /** Tile edge for the mirror: two tiles of doubles stay in L1 while one is read by columns. */
+    private static final int MIRROR_TILE = 64;
+
+    /** Copies the lower triangle of row-major C onto the upper one, tile by tile so the strided reads stay in cache. */
+    private static void mirrorLowerToUpper(int n, double[] c, int cOff, int ldc) {
+        for (int ib = 0; ib < n; ib += MIRROR_TILE) {
+            int iEnd = Math.min(n, ib + MIRROR_TILE);
+            for (int jb = ib; jb < n; jb += MIRROR_TILE) {
+                int jEnd = Math.min(n, jb + MIRROR_TILE);
+                for (int i = ib; i < iEnd; i++) {
+                    int row = cOff + i * ldc;
+                    for (int j = Math.max(jb, i + 1); j < jEnd; j++) {
+                        c[row + j] = c[cOff + j * ldc + i];
+                    }
+                }
+            }
+        }
     }
 
     private static void scaleBlock(int m, int n, double beta, double[] c, int cOff, int ldc) {

@@ -191,8 +191,16 @@ public final class Network {
      * per-sample gradient of a dense layer is formed. Memory O(n²K² + n·K·width).
      */
     public Matrix ntkGram(double[] theta, Matrix x) {
-        ForwardPass pass = forward(theta, x);
-        int n = x.rows;
+        return ntkGram(theta, forward(theta, x));
+    }
+
+    /**
+     * Θ from an existing forward pass at θ (so callers that also need the outputs run the network
+     * once). The pass must come from {@link #forward} with the same θ.
+     */
+    public Matrix ntkGram(double[] theta, ForwardPass pass) {
+        checkTheta(theta);
+        int n = pass.input(0).rows;
         int k = outputSize();
         int rows = n * k;
         // Sensitivities are stacked k-major (row k·n + i) so every layer sees the plain "row q is sample q % n" layout.
