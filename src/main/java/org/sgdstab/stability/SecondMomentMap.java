@@ -1,5 +1,7 @@
 package org.sgdstab.stability;
 
+import org.sgdstab.geometry.Lanczos;
+import org.sgdstab.geometry.RitzPair;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.LinearOperator;
 import org.sgdstab.linalg.Matrix;
@@ -325,7 +327,7 @@ public final class SecondMomentMap {
         double[] s = startVector(start);
         Workspace ws = new Workspace();
         LinearOperator op = operator((in, out) -> applyReduced(eta, in, out, ws));
-        Lanczos.Ritz ritz = Lanczos.largest(op, s, RADIUS_RELATIVE_TOLERANCE, LANCZOS_BASIS, maxApplications);
+        RitzPair ritz = Lanczos.largest(op, s, RADIUS_RELATIVE_TOLERANCE, LANCZOS_BASIS, maxApplications);
         return new Radius(ritz.value(), new Matrix(rank, rank, ritz.vector()), ritz.residual(), ritz.applications(),
                 ritz.converged());
     }
@@ -344,7 +346,7 @@ public final class SecondMomentMap {
      * {@code T_η = I − ηL + η²Q} and {@code η* = 1/μ} (see {@link CriticalLearningRate}).
      * Returns the Ritz pair in the Y = L^{1/2} M coordinates.
      */
-    Lanczos.Ritz generalizedTop(double relTol) {
+    RitzPair generalizedTop(double relTol) {
         // Start L^{1/2}(I) = diag(sqrt(2 d_k)): its overlap with L^{1/2}M is 2 Tr(DM) > 0 for PSD M ≠ 0.
         double[] s = new double[rank * rank];
         for (int k = 0; k < rank; k++) {
@@ -380,7 +382,16 @@ public final class SecondMomentMap {
 
             @Override
             public void apply(Matrix v, Matrix out) {
+                Matrix.requireShape(v, v.rows, dim, "v");
                 Matrix.requireShape(out, v.rows, dim, "out");
+                if (v.rows == 1) {
+                    // Lanczos applies single vectors: no copies (the kernels never alias in and out).
+                    if (v.data == out.data) {
+                        throw new IllegalArgumentException("out must not alias v");
+                    }
+                    kernel.apply(v.data, out.data);
+                    return;
+                }
                 double[] in = new double[dim];
                 double[] res = new double[dim];
                 for (int row = 0; row < v.rows; row++) {
