@@ -142,32 +142,16 @@ public final class SecondMomentMap {
      */
     public SecondMomentMap(Matrix theta, int samples, int outputs, Sampling sampling, int batchSize) {
         validate(theta, samples, outputs);
-        if (sampling == null) {
-            throw new IllegalArgumentException("sampling must not be null");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size B must be at least 1, got " + batchSize);
-        }
-        boolean withReplacement = sampling == Sampling.WITH_REPLACEMENT;
-        if (!withReplacement && batchSize > samples) {
-            throw new IllegalArgumentException("batch size B=" + batchSize + " exceeds the sample count n=" + samples
-                    + ", impossible when sampling " + sampling.cliName());
-        }
+        requireBatch(sampling, batchSize, samples);
         this.samples = samples;
         this.outputs = outputs;
         this.sampling = sampling;
         this.batchSize = batchSize;
         this.theta = theta.copy();
         double n = samples;
-        double b = batchSize;
-        if (withReplacement) {
-            c1 = 1.0 / (b * n);
-            c2 = (b - 1) / b;
-        } else {
-            double pairFraction = batchSize == 1 ? 0.0 : (b - 1) / (n - 1);
-            c1 = (1.0 - pairFraction) / (b * n);
-            c2 = batchSize == 1 ? 0.0 : (b - 1) * n / (b * (n - 1));
-        }
+        double[] coefficients = coefficients(sampling, batchSize, samples);
+        c1 = coefficients[0];
+        c2 = coefficients[1];
 
         SymmetricEigen eig = SymmetricEigen.decompose(this.theta);
         double[] values = eig.values();
@@ -196,6 +180,57 @@ public final class SecondMomentMap {
                 a.data[j * r + c] = vectors.data[m * dim + j] * sq;
             }
         }
+    }
+
+    /** The map for another batch size, sharing {@code base}'s Θ and its decomposition (immutable, so safe to share). */
+    private SecondMomentMap(SecondMomentMap base, int batchSize) {
+        requireBatch(base.sampling, batchSize, base.samples);
+        this.samples = base.samples;
+        this.outputs = base.outputs;
+        this.sampling = base.sampling;
+        this.batchSize = batchSize;
+        this.theta = base.theta;
+        this.rank = base.rank;
+        this.a = base.a;
+        this.d = base.d;
+        double[] c = coefficients(sampling, batchSize, samples);
+        this.c1 = c[0];
+        this.c2 = c[1];
+    }
+
+    /**
+     * The map for batch size {@code batchSize} on the same Θ with the same sampling. Reuses this map's
+     * eigen-decomposition of Θ, so a scan over B costs one O((nK)³) solve in all. This map is not modified.
+     *
+     * @param batchSize B ≥ 1, and B ≤ n without replacement
+     * @throws IllegalArgumentException on an invalid B
+     */
+    public SecondMomentMap withBatchSize(int batchSize) {
+        return new SecondMomentMap(this, batchSize);
+    }
+
+    private static void requireBatch(Sampling sampling, int batchSize, int samples) {
+        if (sampling == null) {
+            throw new IllegalArgumentException("sampling must not be null");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size B must be at least 1, got " + batchSize);
+        }
+        if (sampling != Sampling.WITH_REPLACEMENT && batchSize > samples) {
+            throw new IllegalArgumentException("batch size B=" + batchSize + " exceeds the sample count n=" + samples
+                    + ", impossible when sampling " + sampling.cliName());
+        }
+    }
+
+    /** {c1, c2} of the reduced map (class Javadoc). */
+    private static double[] coefficients(Sampling sampling, int batchSize, int samples) {
+        double n = samples;
+        double b = batchSize;
+        if (sampling == Sampling.WITH_REPLACEMENT) {
+            return new double[] {1.0 / (b * n), (b - 1) / b};
+        }
+        double pairFraction = batchSize == 1 ? 0.0 : (b - 1) / (n - 1);
+        return new double[] {(1.0 - pairFraction) / (b * n), batchSize == 1 ? 0.0 : (b - 1) * n / (b * (n - 1))};
     }
 
     private static void validate(Matrix theta, int samples, int outputs) {
