@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.sgdstab.data.Dataset;
 import org.sgdstab.geometry.CurvatureSummary;
+import org.sgdstab.linalg.LinearOperator;
 import org.sgdstab.linalg.Matrix;
 import org.sgdstab.nn.Model;
 import org.sgdstab.nn.Network;
@@ -29,6 +30,16 @@ public final class Analyzer {
     private Analyzer() {
     }
 
+    /**
+     * The Hessian quantities of the loss on {@code data} at the model's θ: exact from p R-operator HVPs, or
+     * stochastic (Hutchinson and Lanczos) seeded by {@code seed}. Neither model nor data is modified.
+     */
+    static CurvatureSummary hessian(Model model, Dataset data, CurvatureSummary.Method method, int probes, int topK, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed).split();
+        LinearOperator h = model.network().hessian(model.theta(), data.x(), data.y());
+        return CurvatureSummary.compute(h, method, probes, topK, HVP_BLOCK, rng);
+    }
+
     /** Analyses {@code model} on {@code data} (the probe set). Neither is modified. */
     public static Analysis analyze(Model model, Dataset data, AnalysisOptions opt) {
         Network net = model.network();
@@ -37,12 +48,8 @@ public final class Analyzer {
         Network.ForwardPass pass = net.forward(theta, data.x());
         Matrix gram = net.ntkGram(theta, pass);
         NoiseAlignment noise = NoiseAlignment.of(gram, pass.output().copy().addInPlace(-1.0, data.y()));
-        CurvatureSummary hessian = null;
-        if (opt.hessian() != null) {
-            SplittableRandom rng = new SplittableRandom(opt.seed()).split();
-            hessian = CurvatureSummary.compute(net.hessian(theta, data.x(), data.y()), opt.hessian(), opt.probes(), opt.topK(),
-                    HVP_BLOCK, rng);
-        }
+        CurvatureSummary hessian = opt.hessian() == null ? null : hessian(model, data, opt.hessian(), opt.probes(), opt.topK(),
+                opt.seed());
         Analysis.Stability stability = null;
         if (opt.criticalLr()) {
             SecondMomentMap map = new SecondMomentMap(gram, data.size(), net.outputSize(), opt.sampling(), opt.batchSize());

@@ -10,7 +10,9 @@ import org.sgdstab.linalg.Vectors;
 
 /**
  * Extreme eigenvalues of a symmetric {@link LinearOperator} by Lanczos with full
- * reorthogonalisation and explicit locking (theory.md §4).
+ * reorthogonalisation (theory.md §4): the top k with explicit locking ({@link #topEigenvalues}), and
+ * the largest eigenpair from a warm start with explicit restarts ({@link #largest}). Both run the one
+ * recurrence in {@link LanczosProcess}.
  *
  * <p><b>Algorithm.</b> A phase runs Lanczos from a Gaussian start vector, deflated against the
  * locked vectors, solving the tridiagonal eigenproblem with LAPACK {@code dstev} after every step.
@@ -76,6 +78,84 @@ public final class Lanczos {
     /** The spectral norm ‖A‖₂ = max |λ|. Arguments as in {@link #topEigenvalues}. */
     public static double largestAbs(LinearOperator op, int maxIterations, double tolerance, SplittableRandom rng) {
         return Math.abs(topByMagnitude(op, 1, maxIterations, tolerance, rng).values()[0]);
+    }
+
+    /**
+     * The largest algebraic eigenpair by Lanczos from a given start vector, with explicit restarts
+     * from the current best Ritz vector every {@code maxBasis} steps. No verification phase and no
+     * extra application for the residual: this is the fast path for a sequence of nearby operators,
+     * each warm-started from the previous Ritz vector (e.g. the second-moment map at nearby η).
+     *
+     * <p>It stops when {@code residual ≤ relTol · |θ|}, when the Krylov space of the start becomes
+     * invariant (then θ is an eigenvalue to round-off, residual 0), or after {@code maxApplications}
+     * applications (then not converged, but θ is still a lower bound on λ_max and lies within the
+     * residual of an eigenvalue). What it finds is the largest eigenvalue whose eigenvector the
+     * start overlaps: the caller chooses a start that overlaps the wanted one (for an operator that
+     * preserves a cone, any interior point of the cone).
+     *
+     * @param op              symmetric operator, dim ≥ 1. Not modified.
+     * @param start           finite nonzero start vector, length dim. Not modified.
+     * @param relTol          relative residual tolerance, finite and ≥ 0
+     * @param maxBasis        Krylov basis size before a restart, ≥ 2 (capped at dim); the memory is
+     *                        about maxBasis + 1 vectors of length dim
+     * @param maxApplications cap on operator applications, ≥ 1
+     */
+    public static RitzPair largest(LinearOperator op, double[] start, double relTol, int maxBasis, int maxApplications) {
+        if (op == null || start == null) {
+            throw new IllegalArgumentException("operator and start vector are required");
+        }
+        int dim = op.dim();
+        if (dim < 1) {
+            throw new IllegalArgumentException("operator dimension must be ≥ 1, got " + dim);
+        }
+        if (start.length != dim) {
+            throw new IllegalArgumentException("start vector has length " + start.length + ", operator dimension is " + dim);
+        }
+        if (!(relTol >= 0) || Double.isInfinite(relTol)) {
+            throw new IllegalArgumentException("relTol must be finite and ≥ 0, got " + relTol);
+        }
+        if (maxBasis < 2) {
+            throw new IllegalArgumentException("maxBasis must be ≥ 2, got " + maxBasis);
+        }
+        if (maxApplications < 1) {
+            throw new IllegalArgumentException("maxApplications must be ≥ 1, got " + maxApplications);
+        }
+        double startNorm = Vectors.norm2(start);
+        if (!(startNorm > 0) || !Double.isFinite(startNorm)) {
+            throw new IllegalArgumentException("Lanczos start vector must be finite and nonzero");
+        }
+        int basisCap = Math.min(maxBasis, dim);
+        // One spare slot: each step appends the next Lanczos vector before the restart decision.
+        LanczosProcess proc = new LanczosProcess(op, new Matrix(0, dim), basisCap + 1);
+        double[] current = start;
+        int applications = 0;
+        while (true) {
+            proc.clear();
+            if (!proc.addStart(current)) {
+                throw new IllegalStateException("a nonzero start vector cannot vanish when nothing is locked");
+            }
+            TridiagonalEigen t;
+            double theta;
+            double residual;
+            boolean invariant;
+            do {
+                invariant = !proc.step();
+                applications++;
+                t = proc.ritz();
+                int m = t.order();
+                theta = t.values()[m - 1]; // dstev sorts ascending
+                residual = invariant ? 0.0 : Math.abs(proc.lastBeta() * t.component(m - 1, m - 1));
+            } while (!invariant && !(residual <= relTol * Math.abs(theta)) && proc.steps() < basisCap
+                    && applications < maxApplications);
+            double[] ritz = proc.ritzVectors(t, new int[] {t.order() - 1}).data;
+            // Unit up to round-off already; renormalise so restarts do not accumulate drift.
+            Vectors.scale(1.0 / Vectors.norm2(ritz), ritz);
+            boolean converged = invariant || residual <= relTol * Math.abs(theta);
+            if (converged || applications >= maxApplications) {
+                return new RitzPair(theta, ritz, residual, applications, converged);
+            }
+            current = ritz;
+        }
     }
 
     /** One candidate eigenpair: its value, residual estimate, and where its vector comes from. */

@@ -7,8 +7,8 @@ import org.sgdstab.linalg.Matrix;
 import org.sgdstab.linalg.Vectors;
 
 /**
- * The symmetric Lanczos recurrence with full reorthogonalisation, shared by {@link Lanczos} and
- * {@link SpectralDensity}.
+ * The symmetric Lanczos recurrence with full reorthogonalisation, the one implementation behind
+ * {@link Lanczos} (top-k with locking, and the restarted largest eigenpair) and {@link SpectralDensity}.
  *
  * <p>Builds an orthonormal basis q_0, q_1, … and the tridiagonal T = Qᵀ A Q (diagonal α,
  * off-diagonal β). Every new vector is orthogonalised by classical Gram–Schmidt twice against the
@@ -52,12 +52,22 @@ final class LanczosProcess {
      * @param locked orthonormal rows to deflate against, L × dim (L may be 0). Not modified.
      */
     LanczosProcess(LinearOperator op, Matrix locked) {
+        this(op, locked, 16);
+    }
+
+    /**
+     * @param op       the operator. Not modified.
+     * @param locked   orthonormal rows to deflate against, L × dim (L may be 0). Not modified.
+     * @param capacity basis vectors to allocate up front (the basis still grows past it when needed);
+     *                 a restarted caller that knows its basis size avoids regrowing large vectors
+     */
+    LanczosProcess(LinearOperator op, Matrix locked, int capacity) {
         this.op = op;
         this.dim = op.dim();
         Matrix.requireShape(locked, locked.rows, dim, "locked vectors");
         this.locked = locked;
         this.maxSize = dim - locked.rows;
-        int cap = Math.max(1, Math.min(maxSize, 16));
+        int cap = Math.max(1, Math.min(maxSize, capacity));
         this.basis = new double[cap * dim];
         this.alpha = new double[cap];
         this.beta = new double[cap];
@@ -90,6 +100,15 @@ final class LanczosProcess {
     /** Running estimate of ‖T‖ (max over rows of |α_j| + β_{j−1} + β_j), a lower bound on ‖A‖₂ up to round-off. */
     double normEstimate() {
         return normEstimate;
+    }
+
+    /**
+     * Discards the basis and T (keeping the buffers and the norm estimate, which stays a valid lower
+     * bound on ‖A‖₂), so that the next {@link #addStart} begins a fresh recurrence: an explicit restart.
+     */
+    void clear() {
+        size = 0;
+        steps = 0;
     }
 
     /**
@@ -134,7 +153,8 @@ final class LanczosProcess {
         int j = steps;
         System.arraycopy(basis, j * dim, in.data, 0, dim);
         op.apply(in, out);
-        double[] w = out.data.clone();
+        // Work in place: out is next written by the following step, after w has been copied into the basis.
+        double[] w = out.data;
         double a = orthogonalise(w, j) + orthogonalise(w, j);
         double b = Vectors.norm2(w);
         ensureScalars(j + 1);

@@ -52,8 +52,27 @@ public final class Bounds {
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
-        double bound = mu > 0 ? Math.sqrt(batchSize / mu) / eta : Double.POSITIVE_INFINITY;
-        return BoundCheck.of("Theorem 3.3", bound, hessianFrobenius);
+        return BoundCheck.of("Theorem 3.3", theorem33Constant(mu, batchSize) / eta, hessianFrobenius);
+    }
+
+    /**
+     * Theorem 3.3 solved for the learning rate: a minimum with {@code ‖H‖_F} can be linearly stable
+     * only for {@code η ≤ sqrt(B/µ)/‖H‖_F}. +∞ when µ ≤ 0 or ‖H‖_F = 0 (no constraint).
+     *
+     * @param mu               loss-scaled alignment factor µ (any finite value)
+     * @param hessianFrobenius ‖H‖_F ≥ 0
+     * @param batchSize        B ≥ 1
+     */
+    public static double theorem33LearningRate(double mu, double hessianFrobenius, int batchSize) {
+        requireFinite(mu, "mu");
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        requireBatch(batchSize);
+        return theorem33Constant(mu, batchSize) / hessianFrobenius;
+    }
+
+    /** sqrt(B/µ), or +∞ for µ ≤ 0. */
+    private static double theorem33Constant(double mu, int batchSize) {
+        return mu > 0 ? Math.sqrt(batchSize / mu) : Double.POSITIVE_INFINITY;
     }
 
     /**
@@ -70,16 +89,33 @@ public final class Bounds {
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
-        double bound;
+        return BoundCheck.of("Proposition 3.4", proposition34Constant(mu1, batchSize) / eta, hessianFrobenius);
+    }
+
+    /**
+     * Proposition 3.4 solved for the learning rate: {@code η ≤ min(B/sqrt((B−1)µ1), 2B/µ1)/‖H‖_F}
+     * (for B = 1 only the second term). +∞ when µ1 ≤ 0 or ‖H‖_F = 0 (no constraint).
+     *
+     * @param mu1              alignment factor µ1 of Σ1 (any finite value)
+     * @param hessianFrobenius ‖H‖_F ≥ 0
+     * @param batchSize        B ≥ 1
+     */
+    public static double proposition34LearningRate(double mu1, double hessianFrobenius, int batchSize) {
+        requireFinite(mu1, "mu1");
+        requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
+        requireBatch(batchSize);
+        return proposition34Constant(mu1, batchSize) / hessianFrobenius;
+    }
+
+    /** min(B/sqrt((B−1)µ1), 2B/µ1), the first term only for B > 1; +∞ for µ1 ≤ 0. */
+    private static double proposition34Constant(double mu1, int batchSize) {
         if (mu1 <= 0) {
-            bound = Double.POSITIVE_INFINITY;
-        } else {
-            double b = batchSize;
-            double second = 2 * b / mu1;
-            double first = batchSize == 1 ? Double.POSITIVE_INFINITY : b / Math.sqrt((b - 1) * mu1);
-            bound = Math.min(first, second) / eta;
+            return Double.POSITIVE_INFINITY;
         }
-        return BoundCheck.of("Proposition 3.4", bound, hessianFrobenius);
+        double b = batchSize;
+        double second = 2 * b / mu1;
+        double first = batchSize == 1 ? Double.POSITIVE_INFINITY : b / Math.sqrt((b - 1) * mu1);
+        return Math.min(first, second);
     }
 
     /**

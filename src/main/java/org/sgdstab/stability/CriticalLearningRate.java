@@ -1,5 +1,6 @@
 package org.sgdstab.stability;
 
+import org.sgdstab.geometry.RitzPair;
 import org.sgdstab.linalg.Matrix;
 
 /**
@@ -99,7 +100,7 @@ public final class CriticalLearningRate {
      * @param map the second-moment map. Not modified.
      */
     public static Result find(SecondMomentMap map) {
-        Lanczos.Ritz top = map.generalizedTop(GENERALIZED_RELATIVE_RESIDUAL);
+        RitzPair top = map.generalizedTop(GENERALIZED_RELATIVE_RESIDUAL);
         if (!top.converged() || !(top.value() > 0)) {
             return findByBracketing(map);
         }

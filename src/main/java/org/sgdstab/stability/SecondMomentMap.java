@@ -1,5 +1,7 @@
 package org.sgdstab.stability;
 
+import org.sgdstab.geometry.Lanczos;
+import org.sgdstab.geometry.RitzPair;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.LinearOperator;
 import org.sgdstab.linalg.Matrix;
@@ -140,32 +142,16 @@ public final class SecondMomentMap {
      */
     public SecondMomentMap(Matrix theta, int samples, int outputs, Sampling sampling, int batchSize) {
         validate(theta, samples, outputs);
-        if (sampling == null) {
-            throw new IllegalArgumentException("sampling must not be null");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size B must be at least 1, got " + batchSize);
-        }
-        boolean withReplacement = sampling == Sampling.WITH_REPLACEMENT;
-        if (!withReplacement && batchSize > samples) {
-            throw new IllegalArgumentException("batch size B=" + batchSize + " exceeds the sample count n=" + samples
-                    + ", impossible when sampling " + sampling.cliName());
-        }
+        requireBatch(sampling, batchSize, samples);
         this.samples = samples;
         this.outputs = outputs;
         this.sampling = sampling;
         this.batchSize = batchSize;
         this.theta = theta.copy();
         double n = samples;
-        double b = batchSize;
-        if (withReplacement) {
-            c1 = 1.0 / (b * n);
-            c2 = (b - 1) / b;
-        } else {
-            double pairFraction = batchSize == 1 ? 0.0 : (b - 1) / (n - 1);
-            c1 = (1.0 - pairFraction) / (b * n);
-            c2 = batchSize == 1 ? 0.0 : (b - 1) * n / (b * (n - 1));
-        }
+        double[] coefficients = coefficients(sampling, batchSize, samples);
+        c1 = coefficients[0];
+        c2 = coefficients[1];
 
         SymmetricEigen eig = SymmetricEigen.decompose(this.theta);
         double[] values = eig.values();
@@ -194,6 +180,57 @@ public final class SecondMomentMap {
                 a.data[j * r + c] = vectors.data[m * dim + j] * sq;
             }
         }
+    }
+
+    /** The map for another batch size, sharing {@code base}'s Θ and its decomposition (immutable, so safe to share). */
+    private SecondMomentMap(SecondMomentMap base, int batchSize) {
+        requireBatch(base.sampling, batchSize, base.samples);
+        this.samples = base.samples;
+        this.outputs = base.outputs;
+        this.sampling = base.sampling;
+        this.batchSize = batchSize;
+        this.theta = base.theta;
+        this.rank = base.rank;
+        this.a = base.a;
+        this.d = base.d;
+        double[] c = coefficients(sampling, batchSize, samples);
+        this.c1 = c[0];
+        this.c2 = c[1];
+    }
+
+    /**
+     * The map for batch size {@code batchSize} on the same Θ with the same sampling. Reuses this map's
+     * eigen-decomposition of Θ, so a scan over B costs one O((nK)³) solve in all. This map is not modified.
+     *
+     * @param batchSize B ≥ 1, and B ≤ n without replacement
+     * @throws IllegalArgumentException on an invalid B
+     */
+    public SecondMomentMap withBatchSize(int batchSize) {
+        return new SecondMomentMap(this, batchSize);
+    }
+
+    private static void requireBatch(Sampling sampling, int batchSize, int samples) {
+        if (sampling == null) {
+            throw new IllegalArgumentException("sampling must not be null");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size B must be at least 1, got " + batchSize);
+        }
+        if (sampling != Sampling.WITH_REPLACEMENT && batchSize > samples) {
+            throw new IllegalArgumentException("batch size B=" + batchSize + " exceeds the sample count n=" + samples
+                    + ", impossible when sampling " + sampling.cliName());
+        }
+    }
+
+    /** {c1, c2} of the reduced map (class Javadoc). */
+    private static double[] coefficients(Sampling sampling, int batchSize, int samples) {
+        double n = samples;
+        double b = batchSize;
+        if (sampling == Sampling.WITH_REPLACEMENT) {
+            return new double[] {1.0 / (b * n), (b - 1) / b};
+        }
+        double pairFraction = batchSize == 1 ? 0.0 : (b - 1) / (n - 1);
+        return new double[] {(1.0 - pairFraction) / (b * n), batchSize == 1 ? 0.0 : (b - 1) * n / (b * (n - 1))};
     }
 
     private static void validate(Matrix theta, int samples, int outputs) {
@@ -325,7 +362,7 @@ public final class SecondMomentMap {
         double[] s = startVector(start);
         Workspace ws = new Workspace();
         LinearOperator op = operator((in, out) -> applyReduced(eta, in, out, ws));
-        Lanczos.Ritz ritz = Lanczos.largest(op, s, RADIUS_RELATIVE_TOLERANCE, LANCZOS_BASIS, maxApplications);
+        RitzPair ritz = Lanczos.largest(op, s, RADIUS_RELATIVE_TOLERANCE, LANCZOS_BASIS, maxApplications);
         return new Radius(ritz.value(), new Matrix(rank, rank, ritz.vector()), ritz.residual(), ritz.applications(),
                 ritz.converged());
     }
@@ -344,7 +381,7 @@ public final class SecondMomentMap {
      * {@code T_η = I − ηL + η²Q} and {@code η* = 1/μ} (see {@link CriticalLearningRate}).
      * Returns the Ritz pair in the Y = L^{1/2} M coordinates.
      */
-    Lanczos.Ritz generalizedTop(double relTol) {
+    RitzPair generalizedTop(double relTol) {
         // Start L^{1/2}(I) = diag(sqrt(2 d_k)): its overlap with L^{1/2}M is 2 Tr(DM) > 0 for PSD M ≠ 0.
         double[] s = new double[rank * rank];
         for (int k = 0; k < rank; k++) {
@@ -380,7 +417,16 @@ public final class SecondMomentMap {
 
             @Override
             public void apply(Matrix v, Matrix out) {
+                Matrix.requireShape(v, v.rows, dim, "v");
                 Matrix.requireShape(out, v.rows, dim, "out");
+                if (v.rows == 1) {
+                    // Lanczos applies single vectors: no copies (the kernels never alias in and out).
+                    if (v.data == out.data) {
+                        throw new IllegalArgumentException("out must not alias v");
+                    }
+                    kernel.apply(v.data, out.data);
+                    return;
+                }
                 double[] in = new double[dim];
                 double[] res = new double[dim];
                 for (int row = 0; row < v.rows; row++) {

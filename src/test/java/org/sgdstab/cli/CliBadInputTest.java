@@ -54,6 +54,11 @@ class CliBadInputTest {
 
     @BeforeEach
     void writeValidFiles() throws IOException {
+        writeValidFiles(dir);
+    }
+
+    /** m.json (3-4-1 tanh MLP), w.safetensors, and X.npy, Y.npy with n = 10 samples, in {@code dir}. */
+    static void writeValidFiles(Path dir) throws IOException {
         Files.writeString(dir.resolve("m.json"), MODEL);
         SplittableRandom rng = new SplittableRandom(1);
         double[] x = new double[10 * 3];

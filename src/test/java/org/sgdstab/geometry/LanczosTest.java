@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sgdstab.linalg.LinearOperator;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.Vectors;
 
 class LanczosTest {
     /** Residual tolerance handed to Lanczos: eigenvalue errors are then ≲ tol·‖A‖ (and ~tol² once isolated). */
@@ -91,6 +92,119 @@ class LanczosTest {
         Matrix before = s.a.copy();
         Lanczos.topEigenvalues(s.operator(), 3, 100, TOL, new SplittableRandom(0));
         assertArrayEquals(before.data, s.a.data, 0.0);
+    }
+
+    // ---------------------------------------------------------------- largest (warm start, restarts)
+
+    static Stream<Arguments> largestCases() {
+        return Stream.of(
+                Arguments.of("distinct-psd", KnownSpectrum.of(KnownSpectrum.uniform(80, 0, 10, 1), 121), 48),
+                Arguments.of("distinct-psd-restarts", KnownSpectrum.of(KnownSpectrum.uniform(80, 0, 10, 1), 121), 4),
+                Arguments.of("indefinite-restarts", KnownSpectrum.of(KnownSpectrum.concat(
+                        new double[] {3, -8}, KnownSpectrum.uniform(58, -6, 2.5, 4)), 122), 6),
+                Arguments.of("degenerate-top", KnownSpectrum.of(KnownSpectrum.concat(
+                        new double[] {5, 5, 5}, KnownSpectrum.uniform(37, -1, 4, 3)), 123), 10),
+                Arguments.of("dim<basis", KnownSpectrum.of(new double[] {2, -1, 0.5}, 124), 48),
+                Arguments.of("one-dimensional", KnownSpectrum.of(new double[] {-3}, 125), 2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largestCases")
+    void largestFindsTheTopEigenpairFromAGenericStart(String name, KnownSpectrum s, int basis) {
+        double[] start = gaussian(s.dim(), 8);
+        RitzPair r = Lanczos.largest(s.operator(), start, TOL, basis, 20_000);
+        double scale = Math.max(1.0, s.spectralNorm());
+        assertTrue(r.converged(), name);
+        assertEquals(s.descending()[0], r.value(), EIG_RTOL * scale, name);
+        assertEquals(1.0, Vectors.norm2(r.vector()), ORTHO_TOL, name + " unit vector");
+        double trueResidual = residual(s, r);
+        assertTrue(trueResidual <= RESIDUAL_RTOL * scale, name + " true residual " + trueResidual);
+        assertEquals(trueResidual, r.residual(), RESIDUAL_RTOL * scale, name + " reported residual is the true one");
+    }
+
+    @Test
+    void largestWarmStartFromANearbyOperatorConvergesFaster() {
+        KnownSpectrum s = KnownSpectrum.of(KnownSpectrum.uniform(150, 0, 1, 9), 126);
+        RitzPair cold = Lanczos.largest(s.operator(), gaussian(150, 1), TOL, 48, 20_000);
+        // A + 0.01·A² has the same eigenvectors: the old Ritz vector is (almost) its top eigenvector.
+        Matrix a2 = s.a.copy();
+        for (int i = 0; i < 150; i++) {
+            for (int j = 0; j < 150; j++) {
+                double t = 0;
+                for (int k = 0; k < 150; k++) {
+                    t += s.a.get(i, k) * s.a.get(k, j);
+                }
+                a2.set(i, j, s.a.get(i, j) + 0.01 * t);
+            }
+        }
+        RitzPair warm = Lanczos.largest(LinearOperator.of(a2), cold.vector(), TOL, 48, 20_000);
+        double top = s.descending()[0];
+        assertEquals(top + 0.01 * top * top, warm.value(), EIG_RTOL * 2, "warm value");
+        assertTrue(warm.converged() && warm.applications() < cold.applications() / 2,
+                "warm " + warm.applications() + " vs cold " + cold.applications() + " applications");
+    }
+
+    @Test
+    void largestFromAnEigenvectorStopsAtOnceOnTheInvariantSubspace() {
+        KnownSpectrum s = KnownSpectrum.of(new double[] {4, 1, 2, 3}, 127);
+        RitzPair top = Lanczos.largest(s.operator(), gaussian(4, 2), TOL, 48, 100);
+        RitzPair again = Lanczos.largest(s.operator(), top.vector(), TOL, 48, 100);
+        assertTrue(again.converged());
+        assertEquals(1, again.applications());
+        assertEquals(4.0, again.value(), EIG_RTOL * 4);
+    }
+
+    @Test
+    void largestRespectsTheBudgetAndItsResidualTellsTheTruth() {
+        KnownSpectrum s = KnownSpectrum.of(KnownSpectrum.uniform(300, 0, 1, 10), 128);
+        // Basis 4 with restarts on a crowded spectrum: far from converged after 10 applications.
+        RitzPair r = Lanczos.largest(s.operator(), gaussian(300, 3), 1e-12, 4, 10);
+        assertEquals(10, r.applications());
+        assertTrue(!r.converged() && r.residual() > 1e-6, "residual " + r.residual());
+        assertTrue(r.value() <= s.descending()[0] + 1e-12, "a Rayleigh quotient never exceeds lambda_max");
+        assertEquals(residual(s, r), r.residual(), RESIDUAL_RTOL, "reported residual is the true one");
+    }
+
+    static Stream<Arguments> largestBadInputs() {
+        LinearOperator op = LinearOperator.of(Matrix.identity(4));
+        double[] ok = {1, 0, 0, 0};
+        return Stream.of(
+                Arguments.of("wrong start length", op, new double[3], TOL, 8, 10),
+                Arguments.of("zero start", op, new double[4], TOL, 8, 10),
+                Arguments.of("NaN start", op, new double[] {1, Double.NaN, 0, 0}, TOL, 8, 10),
+                Arguments.of("negative tolerance", op, ok, -1.0, 8, 10),
+                Arguments.of("basis 1", op, ok, TOL, 1, 10),
+                Arguments.of("no applications", op, ok, TOL, 8, 0),
+                Arguments.of("empty operator", LinearOperator.of(new Matrix(0, 0)), new double[0], TOL, 8, 10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largestBadInputs")
+    void largestRejectsBadInputs(String name, LinearOperator op, double[] start, double tol, int basis, int apps) {
+        assertThrows(IllegalArgumentException.class, () -> Lanczos.largest(op, start, tol, basis, apps));
+    }
+
+    /** ‖A y − θ y‖ by plain loops. */
+    private static double residual(KnownSpectrum s, RitzPair r) {
+        int n = s.dim();
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double t = -r.value() * r.vector()[i];
+            for (int j = 0; j < n; j++) {
+                t += s.a.get(i, j) * r.vector()[j];
+            }
+            sum += t * t;
+        }
+        return Math.sqrt(sum);
+    }
+
+    private static double[] gaussian(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return v;
     }
 
     static Stream<Arguments> badInputs() {

@@ -42,8 +42,42 @@ class BoundsTest {
         assertEquals(measured / bound, check.ratio(), TOL, name);
     }
 
+    static Stream<Arguments> learningRateForms() {
+        return Stream.of(
+                // sqrt(8/0.5)/4 = 1
+                Arguments.of("thm3.3", Bounds.theorem33LearningRate(0.5, 4, 8), 1.0),
+                // min(3/sqrt(2·2), 6/2)/1.5 = 1
+                Arguments.of("prop3.4 first term", Bounds.proposition34LearningRate(2, 1.5, 3), 1.0),
+                // min(2/sqrt(8), 4/8)/0.25 = 2
+                Arguments.of("prop3.4 second term", Bounds.proposition34LearningRate(8, 0.25, 2), 2.0),
+                // B = 1: (2/0.5)/8 = 0.5
+                Arguments.of("prop3.4 B=1", Bounds.proposition34LearningRate(0.5, 8, 1), 0.5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("learningRateForms")
+    void learningRateFormsMatchHandComputedValues(String name, double got, double expected) {
+        assertEquals(expected, got, TOL * expected, name);
+    }
+
+    @Test
+    void learningRateFormIsWhereTheNormBoundIsTight() {
+        double mu = 0.37;
+        double mu1 = 0.81;
+        double h = 12.5;
+        for (int b : new int[] {1, 2, 7, 64}) {
+            double eta33 = Bounds.theorem33LearningRate(mu, h, b);
+            assertEquals(h, Bounds.theorem33(mu, h, eta33, b).bound(), TOL * h, "B=" + b);
+            double eta34 = Bounds.proposition34LearningRate(mu1, h, b);
+            assertEquals(h, Bounds.proposition34(mu1, h, eta34, b).bound(), TOL * h, "B=" + b);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, Bounds.theorem33LearningRate(0.5, 0, 4), "flat: no constraint");
+    }
+
     @Test
     void nonPositiveAlignmentGivesNoConstraint() {
+        assertEquals(Double.POSITIVE_INFINITY, Bounds.theorem33LearningRate(0.0, 3, 4));
+        assertEquals(Double.POSITIVE_INFINITY, Bounds.proposition34LearningRate(-0.1, 3, 4));
         for (double mu : new double[] {0.0, -0.2}) {
             Bounds.BoundCheck t = Bounds.theorem33(mu, 1e6, 0.1, 4);
             assertEquals(Double.POSITIVE_INFINITY, t.bound());
@@ -79,5 +113,8 @@ class BoundsTest {
         assertThrows(IllegalArgumentException.class, () -> Bounds.gdSharpness(Double.POSITIVE_INFINITY, 0.1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 1.0));
         assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33LearningRate(Double.NaN, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33LearningRate(0.5, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34LearningRate(0.5, 1, 0));
     }
 }

@@ -96,6 +96,25 @@ class SecondMomentMapTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tinyCases")
+    void withBatchSizeEqualsAFreshMap(Case c) {
+        Matrix theta = Fixtures.theta(c.n(), c.k(), c.p(), 15);
+        SecondMomentMap fresh = new SecondMomentMap(theta, c.n(), c.k(), c.sampling(), c.batch());
+        SecondMomentMap derived = new SecondMomentMap(theta, c.n(), c.k(), c.sampling(), 1).withBatchSize(c.batch());
+        assertEquals(c.batch(), derived.batchSize());
+        double eta = 0.8 * fresh.gdThreshold();
+        Matrix n = Fixtures.jacobian(c.n() * c.k(), c.n() * c.k(), 16);
+        // Same decomposition, same coefficients, same operations: equal to the last bit.
+        assertEquals(0.0, Fixtures.maxAbs(fresh.apply(eta, n).addInPlace(-1.0, derived.apply(eta, n))), c.name());
+        assertEquals(fresh.spectralRadius(eta), derived.spectralRadius(eta), 0.0, c.name());
+        assertEquals(CriticalLearningRate.find(fresh).eta(), CriticalLearningRate.find(derived).eta(), 0.0, c.name());
+        if (c.sampling() != Sampling.WITH_REPLACEMENT) {
+            assertThrows(IllegalArgumentException.class, () -> derived.withBatchSize(c.n() + 1), c.name());
+        }
+        assertThrows(IllegalArgumentException.class, () -> derived.withBatchSize(0), c.name());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tinyCases")
     void reducedLossEqualsFullLossInRange(Case c) {
         Matrix j = Fixtures.jacobian(c.n() * c.k(), c.p(), 13);
         Matrix theta = Fixtures.gram(j);
