@@ -24,9 +24,10 @@ import org.sgdstab.linalg.Matrix;
  * the Ritz value (never above ρ, and at least the Rayleigh quotient
  * {@code 1 + η⟨M*,LM*⟩(η/η* − 1) > 1} of the start) proves ρ > 1; at the lower end a converged
  * Ritz value below 1 (residual at most {@link #CERTIFICATE_RESIDUAL_FRACTION}{@code ·(1 − ρ)})
- * confirms ρ < 1. When Θ is ill-conditioned the lower end may not converge
- * within the budget; the result then says {@code certified = false} but η* is still exact to the
- * Lanczos tolerance. A Ritz value above 1 at the lower end, or not above 1 at the upper end,
+ * confirms ρ < 1. When Θ is ill-conditioned the lower end may not converge within the budget;
+ * then a second Lanczos run on the η-free operator, deflated against the found eigenvector from a
+ * random symmetric start, must find nothing above μ (else μ is wrong). The result says
+ * {@code certified = false} only if neither check converged. A Ritz value above 1 at the lower end, or not above 1 at the upper end,
  * would prove μ wrong, and then {@link #findByBracketing} is used instead.
  *
  * <p>{@link #findByBracketing} solves {@code ρ(η) = 1} directly by the Illinois variant of regula
@@ -65,6 +66,18 @@ public final class CriticalLearningRate {
      */
     static final double CERTIFICATE_RESIDUAL_FRACTION = 0.1;
 
+    /** Applications for the deflated check of μ in {@link #find} (ill-conditioned Θ only). */
+    static final int VERIFY_APPLICATIONS = 60;
+
+    /** Fixed seed of that check's start, so results never depend on a caller's stream. */
+    static final long VERIFY_SEED = 0x5ab1eL;
+
+    /**
+     * The check fails only if it finds an eigenvalue above μ by more than this relative margin
+     * (a repeated top eigenvalue equals μ and is fine).
+     */
+    static final double VERIFY_RELATIVE_MARGIN = 1e-8;
+
     /** Cap on root-finding iterations in {@link #findByBracketing}. */
     static final int MAX_ITERATIONS = 200;
 
@@ -78,8 +91,9 @@ public final class CriticalLearningRate {
      * @param rhoUpper     ρ(upper)
      * @param iterations   Lanczos steps ({@link #find}) or root-finding iterations ({@link #findByBracketing})
      * @param applications map applications spent in total
-     * @param certified    whether ρ(lower) < 1 < ρ(upper) was confirmed ({@link #find} may leave the
-     *                     lower end unconverged on ill-conditioned Θ; then rhoLower is only a lower bound)
+     * @param certified    whether η* was confirmed: ρ(upper) > 1 proven, and either ρ(lower) < 1 resolved
+     *                     or, when Θ is too ill-conditioned to resolve ρ below η* (then rhoLower is only a
+     *                     lower bound), a deflated Lanczos run found no eigenvalue above μ
      */
     public record Result(double eta, double lower, double upper, double rhoLower, double rhoUpper, int iterations,
                          int applications, boolean certified) {
@@ -119,7 +133,20 @@ public final class CriticalLearningRate {
         }
         // Resolved: the Ritz pair's residual is small against its distance from 1, so its sign is sure.
         boolean resolved = lo.converged() || lo.residual() <= CERTIFICATE_RESIDUAL_FRACTION * (1 - lo.rho());
-        return new Result(eta, lower, upper, lo.rho(), hi.rho(), top.applications(), applications, resolved);
+        if (resolved) {
+            return new Result(eta, lower, upper, lo.rho(), hi.rho(), top.applications(), applications, true);
+        }
+        // On ill-conditioned Θ, ρ just below η* sits within ~1e-6 of 1 and cannot be resolved cheaply.
+        // Check instead, on the well-separated η-free operator, that nothing lies above μ.
+        RitzPair next = map.generalizedNext(top.vector(), VERIFY_APPLICATIONS, VERIFY_SEED);
+        applications += next.applications();
+        if (next.value() > top.value() * (1 + VERIFY_RELATIVE_MARGIN)) {
+            Result fallback = findByBracketing(map);
+            return new Result(fallback.eta(), fallback.lower(), fallback.upper(), fallback.rhoLower(),
+                    fallback.rhoUpper(), fallback.iterations(), fallback.applications() + applications, true);
+        }
+        // Certified only if that check itself converged: an unconverged Ritz value proves nothing.
+        return new Result(eta, lower, upper, lo.rho(), hi.rho(), top.applications(), applications, next.converged());
     }
 
     /**

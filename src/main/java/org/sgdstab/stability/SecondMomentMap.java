@@ -392,6 +392,46 @@ public final class SecondMomentMap {
         return Lanczos.largest(op, s, relTol, LANCZOS_BASIS, MAX_APPLICATIONS);
     }
 
+    /**
+     * A check that {@link #generalizedTop} found the top: Lanczos on the same operator restricted to
+     * symmetric matrices orthogonal to {@code top} (unit or not), from a seeded random symmetric
+     * start. Its Ritz value estimates the next eigenvalue from below; finding one above μ would
+     * prove μ wrong. Like ARPACK's checks this is strong evidence, not a proof.
+     *
+     * @param top             the Ritz vector from {@link #generalizedTop}. Not modified.
+     * @param maxApplications budget of operator applications
+     * @param seed            seed of the random start
+     */
+    RitzPair generalizedNext(double[] top, int maxApplications, long seed) {
+        double norm = org.sgdstab.linalg.Vectors.norm2(top);
+        double[] unit = top.clone();
+        org.sgdstab.linalg.Vectors.scale(1.0 / norm, unit);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        double[] s = new double[rank * rank];
+        for (int k = 0; k < rank; k++) {
+            for (int l = k; l < rank; l++) {
+                double v = rng.nextGaussian();
+                s[k * rank + l] = v;
+                s[l * rank + k] = v;
+            }
+        }
+        deflate(unit, s);
+        Workspace ws = new Workspace();
+        double[] projected = new double[rank * rank];
+        LinearOperator op = operator((in, out) -> {
+            System.arraycopy(in, 0, projected, 0, in.length);
+            deflate(unit, projected);
+            applyGeneralized(projected, out, ws);
+            deflate(unit, out);
+        });
+        return Lanczos.largest(op, s, RADIUS_RELATIVE_TOLERANCE, LANCZOS_BASIS, maxApplications);
+    }
+
+    /** x −= (uᵀx) u for a unit vector u. Modifies x. */
+    private static void deflate(double[] u, double[] x) {
+        org.sgdstab.linalg.Vectors.axpy(-org.sgdstab.linalg.Vectors.dot(u, x), u, x);
+    }
+
     /** M = L^{-1/2} Y, elementwise {@code Y_kl / sqrt(d_k + d_l)}. Not modifying y. */
     Matrix fromGeneralized(double[] y) {
         Matrix m = new Matrix(rank, rank);

@@ -59,4 +59,32 @@ class CriticalLearningRateTest {
             }
         }
     }
+
+    /**
+     * Θ with eigenvalues spread over four decades, like a trained network's: ρ just below η* is
+     * then within ~1e-5 of 1 and cannot be resolved in the certificate's budget, so {@link CriticalLearningRate#find}
+     * must certify through the deflated check on the η-free operator, and still agree with bracketing.
+     */
+    @org.junit.jupiter.api.Test
+    void illConditionedGramIsCertifiedByTheDeflatedCheck() {
+        int n = 24;
+        Matrix j = Fixtures.jacobian(n, n, 77);
+        org.sgdstab.linalg.SymmetricEigen eig = org.sgdstab.linalg.SymmetricEigen.decompose(Fixtures.gram(j));
+        Matrix theta = new Matrix(n, n);
+        for (int k = 0; k < n; k++) {
+            double lambda = Math.pow(10, -4.0 * k / (n - 1));
+            double[] v = eig.vectors().row(k);
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    theta.data[a * n + b] += lambda * v[a] * v[b];
+                }
+            }
+        }
+        SecondMomentMap map = new SecondMomentMap(theta, n, 1, Sampling.WITH_REPLACEMENT, 2);
+        CriticalLearningRate.Result r = CriticalLearningRate.find(map);
+        assertTrue(r.certified(), "ill-conditioned Θ should still be certified");
+        assertTrue(r.applications() > r.iterations() + 2 * CriticalLearningRate.CERTIFICATE_APPLICATIONS,
+                "the deflated check must have run (the lower end alone cannot be resolved here)");
+        assertEquals(CriticalLearningRate.findByBracketing(map).eta(), r.eta(), SOLVER_TOL * r.eta());
+    }
 }
