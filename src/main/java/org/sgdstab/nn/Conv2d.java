@@ -50,6 +50,12 @@ public final class Conv2d implements Layer {
      */
     static final int WORKSPACE_DOUBLES = 1 << 22;
     /**
+     * Upper bound, in doubles, of the patch block of the forward, backward and R-operator kernels
+     * (512 KiB): small enough to stay in cache between im2col and the GEMM that reads it, which
+     * matters because few output channels make that GEMM memory-bound.
+     */
+    static final int ROW_BLOCK_DOUBLES = 1 << 16;
+    /**
      * AUTO takes the per-sample route when its flops are at most this multiple of the spatial
      * route's. 1: the two are flop-for-flop comparable (both are dominated by large GEMMs/SYRKs).
      */
@@ -65,7 +71,7 @@ public final class Conv2d implements Layer {
     private final boolean bias;
     private final boolean trainable;
     private final GramStrategy strategy;
-    /** Bound of each block work array, in doubles ({@link #WORKSPACE_DOUBLES} unless a test shrinks it). */
+    /** Bound of each Gram work array, in doubles ({@link #WORKSPACE_DOUBLES} unless a test shrinks it; it caps the row blocks too). */
     private final int workspace;
     /** Cached sizes: patch length, output positions, features per sample in and out. */
     private final int kd;
@@ -413,10 +419,10 @@ public final class Conv2d implements Layer {
     // im2col + GEMM kernels over blocks of samples
     // ---------------------------------------------------------------------------------------------
 
-    /** Samples per block so that patch and output work arrays stay within the workspace. */
+    /** Samples per block so that patch and output work arrays stay within the row-kernel block bound. */
     private int blockSamples(int rows) {
         long perSample = (long) (kd + cout) * pos;
-        return (int) Math.max(1, Math.min(rows, workspace / perSample));
+        return (int) Math.max(1, Math.min(rows, Math.min(workspace, ROW_BLOCK_DOUBLES) / perSample));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sgdstab.nn;
 
+import java.util.Arrays;
+
 /**
  * The sliding-window geometry shared by convolution and pooling: an input (C, H, W), a kernel
  * kh × kw, strides sh, sw and zero padding ph, pw, giving H_out = ⌊(H + 2ph − kh)/sh⌋ + 1 and
@@ -45,6 +47,18 @@ record Window(ImageShape input, int kh, int kw, int sh, int sw, int ph, int pw) 
         return input.channels() * kh * kw;
     }
 
+    /** First output column whose input column ox·sw − pw + v is inside the image (kernel column v). */
+    private int firstValidColumn(int v) {
+        int need = pw - v;
+        return need <= 0 ? 0 : Math.min(outWidth(), (need + sw - 1) / sw);
+    }
+
+    /** One past the last output column whose input column is inside the image (kernel column v). */
+    private int endValidColumn(int v) {
+        int span = input.width() - 1 + pw - v;
+        return span < 0 ? 0 : Math.min(outWidth(), span / sw + 1);
+    }
+
     /**
      * Writes the patch matrix of one sample: {@code cols[colOff + r·ld + s]} for r < patchSize,
      * s < outPositions. Modifies {@code cols} only.
@@ -59,18 +73,29 @@ record Window(ImageShape input, int kh, int kw, int sh, int sw, int ph, int pw) 
             int plane = xOff + c * h * w;
             for (int u = 0; u < kh; u++) {
                 for (int v = 0; v < kw; v++, r++) {
+                    // The valid output columns form one range; padding outside it is zero.
+                    int lo = firstValidColumn(v);
+                    int hi = Math.max(lo, endValidColumn(v));
                     int row = colOff + r * ld;
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + u;
                         int dst = row + oy * wo;
                         if (iy < 0 || iy >= h) {
-                            java.util.Arrays.fill(cols, dst, dst + wo, 0.0);
+                            Arrays.fill(cols, dst, dst + wo, 0.0);
                             continue;
                         }
-                        int src = plane + iy * w;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * sw - pw + v;
-                            cols[dst + ox] = ix >= 0 && ix < w ? x[src + ix] : 0.0;
+                        Arrays.fill(cols, dst, dst + lo, 0.0);
+                        Arrays.fill(cols, dst + hi, dst + wo, 0.0);
+                        int src = plane + iy * w + lo * sw - pw + v;
+                        if (hi == lo) {
+                            continue;
+                        }
+                        if (sw == 1) {
+                            System.arraycopy(x, src, cols, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++, src += sw) {
+                                cols[dst + ox] = x[src];
+                            }
                         }
                     }
                 }
@@ -92,19 +117,19 @@ record Window(ImageShape input, int kh, int kw, int sh, int sw, int ph, int pw) 
             int plane = xOff + c * h * w;
             for (int u = 0; u < kh; u++) {
                 for (int v = 0; v < kw; v++, r++) {
+                    int lo = firstValidColumn(v);
+                    int hi = endValidColumn(v);
                     int row = colOff + r * ld;
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + u;
                         if (iy < 0 || iy >= h) {
                             continue;
                         }
-                        int src = row + oy * wo;
-                        int dst = plane + iy * w;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * sw - pw + v;
-                            if (ix >= 0 && ix < w) {
-                                x[dst + ix] += cols[src + ox];
-                            }
+                        int src = row + oy * wo + lo;
+                        int dst = plane + iy * w + lo * sw - pw + v;
+                        int len = hi - lo;
+                        for (int t = 0; t < len; t++) {
+                            x[dst + t * sw] += cols[src + t];
                         }
                     }
                 }

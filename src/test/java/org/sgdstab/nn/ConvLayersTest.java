@@ -135,7 +135,9 @@ class ConvLayersTest {
                 Arguments.of("3x3 pad 1", new Conv2d(s, 4, 3, 1, 1, true, true)),
                 Arguments.of("rect kernel, strides 2x3, pads 2x0", new Conv2d(s, 2, 2, 3, 2, 3, 2, 0, true, true)),
                 Arguments.of("1x1 stride 2 no bias", new Conv2d(s, 5, 1, 2, 0, false, true)),
-                Arguments.of("kernel = input", new Conv2d(s, 2, 7, 6, 1, 1, 0, 0, true, true)));
+                Arguments.of("kernel = input", new Conv2d(s, 2, 7, 6, 1, 1, 0, 0, true, true)),
+                Arguments.of("padding wider than the kernel reach", new Conv2d(new ImageShape(2, 1, 1), 3, 1, 1, 2, 2, 1, 1, true, true)),
+                Arguments.of("5x5 pad 3 stride 3", new Conv2d(s, 2, 5, 3, 3, true, true)));
     }
 
     @ParameterizedTest(name = "{0}")
