@@ -303,20 +303,23 @@ public final class Conv2d implements Layer {
     /**
      * Θ[(q,i),(l,j)] += Σ_{c,s,t} δ_qi[c,s] (P_iᵀP_j + bias)[s,t] δ_lj[c,t] over pairs j ≤ i, by
      * blocks of samples: M = P_Iᵀ P_J (+1), then N = Δ_i · M[i rows] for all j of the block in one
-     * GEMM, then the (c, t) contraction with δ_j.
+     * GEMM, then the (c, t) contraction with δ_j as a K × K GEMM.
      */
     private void spatialGram(Matrix a, Matrix sens, Matrix gram) {
         int n = a.rows;
         int rows = sens.rows;
         int k = rows / n;
         Blas blas = Blas.get();
-        long perSample = Math.max((long) kd * pos, (long) k * cout * pos);
+        long perSample = Math.max((long) kd * pos, (long) k * outSize);
         int bs = (int) Math.max(1, Math.min(n, Math.min((long) Math.sqrt(workspace) / pos, workspace / perSample)));
         double[] colsI = new double[kd * bs * pos];
         double[] colsJ = new double[kd * bs * pos];
         double[] pm = new double[bs * pos * bs * pos];
         double[] di = new double[k * outSize];
         double[] nb = new double[k * cout * bs * pos];
+        double[] dJ = new double[bs * k * outSize];
+        double[] nbj = new double[k * outSize];
+        double[] kk = new double[k * k];
         double[] s = sens.data;
         double[] g = gram.data;
         for (int i0 = 0; i0 < n; i0 += bs) {
@@ -335,6 +338,12 @@ public final class Conv2d implements Layer {
                     }
                     cj = colsJ;
                 }
+                // dJ[j] = the K sensitivity rows of sample j, contiguous (K × C_out·S).
+                for (int t = 0; t < bj; t++) {
+                    for (int l = 0; l < k; l++) {
+                        System.arraycopy(s, (l * n + j0 + t) * outSize, dJ, (t * k + l) * outSize, outSize);
+                    }
+                }
                 blas.gemm(true, false, ldi, ldj, kd, 1.0, colsI, 0, ldi, cj, 0, ldj, 0.0, pm, 0, ldj);
                 if (bias) {
                     for (int e = 0; e < ldi * ldj; e++) {
@@ -350,22 +359,18 @@ public final class Conv2d implements Layer {
                     int jEnd = Math.min(j0 + bj, i + 1);
                     for (int j = j0; j < jEnd; j++) {
                         int col = (j - j0) * pos;
+                        for (int r = 0; r < k * cout; r++) {
+                            System.arraycopy(nb, r * ldj + col, nbj, r * pos, pos);
+                        }
+                        // kk[q][l] = Σ_{c,t} nb[(q,c),(j,t)] δ_lj[c,t].
+                        blas.gemm(false, true, k, k, outSize, 1.0, nbj, 0, outSize, dJ, (j - j0) * k * outSize, outSize, 0.0, kk, 0, k);
                         for (int q = 0; q < k; q++) {
+                            int r = q * n + i;
                             for (int l = 0; l < k; l++) {
-                                int dj = (l * n + j) * outSize;
-                                double acc = 0.0;
-                                for (int c = 0; c < cout; c++) {
-                                    int nr = (q * cout + c) * ldj + col;
-                                    int dr = dj + c * pos;
-                                    for (int t = 0; t < pos; t++) {
-                                        acc += nb[nr + t] * s[dr + t];
-                                    }
-                                }
-                                int r = q * n + i;
-                                int cIdx = l * n + j;
-                                g[r * rows + cIdx] += acc;
+                                int c = l * n + j;
+                                g[r * rows + c] += kk[q * k + l];
                                 if (i != j) {
-                                    g[cIdx * rows + r] += acc;
+                                    g[c * rows + r] += kk[q * k + l];
                                 }
                             }
                         }
