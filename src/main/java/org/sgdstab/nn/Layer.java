@@ -19,9 +19,14 @@ import org.sgdstab.linalg.Matrix;
  * direction j starts at {@code dirs.data[j * p + dirOff]}, laid out like its parameters. A frozen
  * layer (or a layer without parameters) receives {@code dirs == null}.
  *
+ * <h2>Images</h2>
+ * Image activations are rows too: a sample of shape (C, H, W) is flattened in C order (PyTorch's
+ * NCHW), see {@link ImageShape}; image layers know their spatial shapes from construction.
+ *
  * <p>Null tangents mean zero: passing {@code dIn == null} or {@code gOut == null} lets a layer skip work.
  */
-public sealed interface Layer permits Dense, Diagonal, Elementwise {
+public sealed interface Layer
+        permits Dense, Diagonal, Elementwise, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, BatchNorm2d, Residual {
 
     /** Features per sample at the input. */
     int inputSize();

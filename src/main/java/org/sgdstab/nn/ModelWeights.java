@@ -14,9 +14,11 @@ import org.sgdstab.io.SafetensorsFile;
 
 /**
  * Maps a network's parameters to and from safetensors with PyTorch's key names:
- * {@code i.weight} (out, in), {@code i.bias}, {@code i.u}, {@code i.v} for layer index i, so a
- * PyTorch {@code nn.Sequential(...).state_dict()} saved with safetensors loads unchanged. Frozen
- * layers' weights are stored too.
+ * {@code i.weight} (out, in) or (out, in, kh, kw), {@code i.bias}, {@code i.u}, {@code i.v},
+ * {@code i.running_mean}, {@code i.running_var} for layer index i, and nested names inside
+ * residual blocks ({@code i.body.0.weight}, {@code i.shortcut.0.weight}), so a PyTorch
+ * {@code nn.Sequential(...).state_dict()} saved with safetensors loads unchanged (batch norm's
+ * integer {@code num_batches_tracked} buffers removed). Frozen layers' weights are stored too.
  */
 public final class ModelWeights {
     private ModelWeights() {
@@ -66,9 +68,13 @@ public final class ModelWeights {
                     throw new InputException(source + ": tensor \"" + key + "\" has shape " + Arrays.toString(a.shape())
                             + ", the model needs " + Arrays.toString(t.shape()));
                 }
+                boolean variance = t.name().endsWith("running_var");
                 for (double v : a.data()) {
                     if (!Double.isFinite(v)) {
                         throw new InputException(source + ": tensor \"" + key + "\" contains NaN or Inf");
+                    }
+                    if (variance && v < 0) {
+                        throw new InputException(source + ": tensor \"" + key + "\" holds a negative variance " + v);
                     }
                 }
                 System.arraycopy(a.data(), 0, layer.trainable() ? theta : frozen, off, t.size());

@@ -45,7 +45,7 @@ final class TestNetworks {
     }
 
     static List<Case> all() {
-        return List.of(
+        List<Case> cases = new java.util.ArrayList<>(List.of(
                 make("mlp-tanh-k1", 1, 7, List.of(new Dense(3, 5, true, true), new Tanh(5), new Dense(5, 1, true, true)), null),
                 make("sigmoid-gelu-k3", 2, 6, List.of(new Dense(3, 4, true, true), new Sigmoid(4), new Dense(4, 4, true, true),
                         new Gelu(4), new Dense(4, 3, true, true)), null),
@@ -58,7 +58,9 @@ final class TestNetworks {
                 make("diagonal-inside", 7, 5, List.of(new Dense(3, 4, true, true), new Diagonal(4, true), new Gelu(4),
                         new Dense(4, 2, true, true)), null),
                 make("deep-linear", 8, 4, List.of(new Dense(3, 4, false, true), new Identity(4), new Dense(4, 3, false, true),
-                        new Dense(3, 1, false, true)), null));
+                        new Dense(3, 1, false, true)), null)));
+        cases.addAll(ConvTestNetworks.all());
+        return cases;
     }
 
     static Stream<Arguments> cases() {
