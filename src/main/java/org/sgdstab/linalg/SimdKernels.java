@@ -1,12 +1,14 @@
 package org.sgdstab.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD bodies of {@link VectorMath}. Only loaded when the vector module is present, so that a
- * JVM started without it never resolves these types.
+ * SIMD versions of {@link TanhKernel}, loaded only when the {@code jdk.incubator.vector} module is
+ * present. Each lane performs exactly the scalar kernel's operations (only correctly rounded
+ * lanewise arithmetic, fma and integer bit operations), so results match it bit for bit.
  */
 final class SimdKernels {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
@@ -14,14 +16,33 @@ final class SimdKernels {
     private SimdKernels() {
     }
 
-    static void tanh(double[] in, double[] out, int length) {
-        int i = 0;
+    /** Fills out[0, bound) for the largest SIMD-aligned bound ≤ length and returns it; the caller does the tail. */
+    static int tanh(double[] in, double[] out, int length) {
         int bound = SPECIES.loopBound(length);
-        for (; i < bound; i += SPECIES.length()) {
-            DoubleVector.fromArray(SPECIES, in, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        double[] c = TanhKernel.INV_FACTORIALS;
+        DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, TanhKernel.LN2_HI);
+        DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, TanhKernel.LN2_LO);
+        for (int i = 0; i < bound; i += SPECIES.length()) {
+            DoubleVector x = DoubleVector.fromArray(SPECIES, in, i);
+            DoubleVector a = x.lanewise(VectorOperators.ABS).min(TanhKernel.SATURATION);
+            DoubleVector y = a.add(a);
+            DoubleVector t = y.fma(TanhKernel.INV_LN2, TanhKernel.ROUNDER);
+            LongVector kBits = t.reinterpretAsLongs().sub(TanhKernel.ROUNDER_BITS);
+            DoubleVector k = t.sub(TanhKernel.ROUNDER);
+            DoubleVector negK = k.neg();
+            DoubleVector r = negK.fma(ln2Hi, y);
+            r = negK.fma(ln2Lo, r);
+            DoubleVector q = DoubleVector.broadcast(SPECIES, c[0]);
+            for (int j = 1; j < c.length; j++) {
+                q = q.fma(r, DoubleVector.broadcast(SPECIES, c[j]));
+            }
+            DoubleVector p = r.mul(r).fma(q, r);
+            DoubleVector s = kBits.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector em1 = s.fma(p, s.sub(1.0));
+            DoubleVector th = em1.div(em1.add(2.0));
+            LongVector sign = x.reinterpretAsLongs().and(TanhKernel.SIGN_MASK);
+            th.reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(out, i);
         }
-        for (; i < length; i++) {
-            out[i] = Math.tanh(in[i]);
-        }
+        return bound;
     }
 }
