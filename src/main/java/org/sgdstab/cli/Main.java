@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "sgdstab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SGD noise alignment, curvature and linear stability of minima (Wu, Wang & Su, NeurIPS 2022).",
         subcommands = {DemoCommand.class, DataCommand.class, TrainCommand.class, AnalyzeCommand.class,
-                EscapeCommand.class, LinearizedCommand.class, SweepCommand.class,
+                EscapeCommand.class, LinearizedCommand.class, SweepCommand.class, ReproduceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad user input. */
