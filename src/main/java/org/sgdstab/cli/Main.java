@@ -16,8 +16,9 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "sgdstab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SGD noise alignment, curvature and linear stability of minima (Wu, Wang & Su, NeurIPS 2022).",
-        subcommands = {DemoCommand.class, DataCommand.class, ModelCommand.class, TrainCommand.class, AnalyzeCommand.class,
-                EscapeCommand.class, LinearizedCommand.class, SweepCommand.class, StabilityCommand.class, BenchCommand.class,
+        subcommands = {ReproduceCommand.class, DemoCommand.class, DataCommand.class, ModelCommand.class, TrainCommand.class,
+                AnalyzeCommand.class, StabilityCommand.class, EscapeCommand.class, LinearizedCommand.class, SweepCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad user input. */
