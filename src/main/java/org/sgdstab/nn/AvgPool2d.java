@@ -1,7 +1,6 @@
 package org.sgdstab.nn;
 
 import java.util.Arrays;
-import java.util.List;
 import org.sgdstab.linalg.Matrix;
 
 /**
@@ -9,15 +8,9 @@ import org.sgdstab.linalg.Matrix;
  * {@code nn.AvgPool2d} with padding = 0, floor mode). Linear: backward spreads each output
  * sensitivity evenly over its window, and the R-operator passes are the same two maps.
  */
-public final class AvgPool2d implements Layer {
-    private final Window win;
-    private final int inSize;
-    private final int outSize;
-
+public final class AvgPool2d extends Pool2d {
     public AvgPool2d(ImageShape input, int kernelH, int kernelW, int strideH, int strideW) {
-        this.win = new Window(input, kernelH, kernelW, strideH, strideW, 0, 0);
-        this.inSize = input.size();
-        this.outSize = input.channels() * win.outPositions();
+        super(input, kernelH, kernelW, strideH, strideW);
     }
 
     /** A square window; {@code stride = kernel} gives PyTorch's default. */
@@ -25,53 +18,9 @@ public final class AvgPool2d implements Layer {
         this(input, kernel, kernel, stride, stride);
     }
 
-    public ImageShape inputShape() {
-        return win.input();
-    }
-
-    public ImageShape outputShape() {
-        return new ImageShape(win.input().channels(), win.outHeight(), win.outWidth());
-    }
-
-    public int kernelHeight() {
-        return win.kh();
-    }
-
-    public int kernelWidth() {
-        return win.kw();
-    }
-
-    public int strideHeight() {
-        return win.sh();
-    }
-
-    public int strideWidth() {
-        return win.sw();
-    }
-
-    @Override
-    public int inputSize() {
-        return inSize;
-    }
-
-    @Override
-    public int outputSize() {
-        return outSize;
-    }
-
     @Override
     public String typeName() {
         return "avgpool2d";
-    }
-
-    @Override
-    public List<ParamTensor> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean trainable() {
-        return false;
     }
 
     /** dst rows (overwritten) = window means of src rows, for every row of src. */
@@ -140,11 +89,6 @@ public final class AvgPool2d implements Layer {
         if (gIn != null) {
             spread(gOut.data, gIn.data);
         }
-    }
-
-    @Override
-    public void addGram(Matrix a, Matrix z, double[] w, int off, Matrix sens, Matrix gram) {
-        // No parameters, no contribution.
     }
 
     @Override
