@@ -1,14 +1,13 @@
 package org.sgdstab.nn;
 
 import java.util.Arrays;
-import org.sgdstab.linalg.Matrix;
 
 /**
  * Average pooling per channel over kh × kw windows with strides sh, sw and no padding (PyTorch's
  * {@code nn.AvgPool2d} with padding = 0, floor mode). Linear: backward spreads each output
  * sensitivity evenly over its window, and the R-operator passes are the same two maps.
  */
-public final class AvgPool2d extends Pool2d {
+public final class AvgPool2d extends Pool2d implements FixedLinear {
     public AvgPool2d(ImageShape input, int kernelH, int kernelW, int strideH, int strideW) {
         super(input, kernelH, kernelW, strideH, strideW);
     }
@@ -23,8 +22,9 @@ public final class AvgPool2d extends Pool2d {
         return "avgpool2d";
     }
 
-    /** dst rows (overwritten) = window means of src rows, for every row of src. */
-    private void pool(double[] src, double[] dst) {
+    /** Window means. */
+    @Override
+    public void apply(double[] src, double[] dst) {
         int h = win.input().height();
         int w = win.input().width();
         int ho = win.outHeight();
@@ -51,8 +51,9 @@ public final class AvgPool2d extends Pool2d {
         }
     }
 
-    /** The adjoint of {@link #pool}: dst rows (overwritten) get each src entry spread over its window. */
-    private void spread(double[] src, double[] dst) {
+    /** Each entry spread evenly over its window. */
+    @Override
+    public void applyTranspose(double[] src, double[] dst) {
         Arrays.fill(dst, 0.0);
         int h = win.input().height();
         int w = win.input().width();
@@ -76,35 +77,6 @@ public final class AvgPool2d extends Pool2d {
                     }
                 }
             }
-        }
-    }
-
-    @Override
-    public void forward(Matrix a, double[] w, int off, Matrix z) {
-        pool(a.data, z.data);
-    }
-
-    @Override
-    public void backward(Matrix a, Matrix z, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {
-        if (gIn != null) {
-            spread(gOut.data, gIn.data);
-        }
-    }
-
-    @Override
-    public void rForward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff, Matrix dIn, Matrix dOut) {
-        if (dIn == null) {
-            dOut.zeroInPlace();
-        } else {
-            pool(dIn.data, dOut.data);
-        }
-    }
-
-    @Override
-    public void rBackward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff,
-                          Matrix dIn, Matrix gOut, Matrix rgOut, Matrix rgIn, Matrix hv) {
-        if (rgIn != null) {
-            spread(rgOut.data, rgIn.data);
         }
     }
 }
