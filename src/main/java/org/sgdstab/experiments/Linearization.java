@@ -1,7 +1,7 @@
 package org.sgdstab.experiments;
 
 import org.sgdstab.linalg.Matrix;
-import org.sgdstab.linalg.SymmetricEigen;
+import org.sgdstab.stability.ReducedGram;
 import org.sgdstab.stability.SecondMomentMap;
 
 /**
@@ -17,59 +17,48 @@ import org.sgdstab.stability.SecondMomentMap;
  * δ_⊥ never enters L or ∇L: it only collects the noise's component orthogonal to range(Jᵀ). The
  * dynamics of L are therefore exactly those of w ∈ R^r under the projected noise {@code Vᵀξ}; this
  * class works in w, which costs O(r) per step for the Gaussian models. Residuals are {@code u = J δ = A w}
- * with {@code A = U_r Λ_r^{1/2}} (nK × r), exactly the A of {@link SecondMomentMap}; a sample's
- * per-example Jacobian in these coordinates is its K × r block {@code A_i} of rows.
+ * with {@code A = U_r Λ_r^{1/2}} (nK × r) of {@link ReducedGram}, exactly the A of {@link SecondMomentMap}; a
+ * sample's per-example Jacobian in these coordinates is its K × r block {@code A_i} of rows.
  *
- * <p>Eigenvalues of Θ at or below {@link SecondMomentMap#RANK_RELATIVE_THRESHOLD}·λ_max are dropped,
- * as in {@link SecondMomentMap}, so the exact second-moment curves and these coordinates agree.
+ * <p>Both classes drop the same eigenvalues of Θ ({@link ReducedGram#RANK_RELATIVE_THRESHOLD}), so the
+ * exact second-moment curves and these coordinates agree.
  */
 public final class Linearization {
+    private final ReducedGram reduced;
+    private final long parameters;
+    // Copies of reduced's A and d, read directly in the per-step kernels below.
     private final int samples;
     private final int outputs;
-    private final long parameters;
     private final int rank;
     private final Matrix a;
     private final double[] d;
-    private final Matrix gram;
 
     /**
-     * @param gram       Θ, nK × nK, symmetric PSD. Not modified (kept by reference: do not change it).
+     * @param gram       Θ, nK × nK, symmetric PSD and finite. Not modified (copied).
      * @param samples    n
      * @param outputs    K
      * @param parameters p, the model's parameter count (for the isotropic noise's σ² = Tr H / p)
+     * @throws IllegalArgumentException on any invalid argument, or when Θ is zero
      */
     public Linearization(Matrix gram, int samples, int outputs, long parameters) {
-        if (samples < 1 || outputs < 1 || parameters < 1) {
-            throw new IllegalArgumentException("need n, K, p ≥ 1, got " + samples + ", " + outputs + ", " + parameters);
+        this(new ReducedGram(gram, samples, outputs), parameters);
+    }
+
+    /**
+     * @param reduced    Θ reduced to its range (shared, not copied: it is immutable)
+     * @param parameters p, the model's parameter count (for the isotropic noise's σ² = Tr H / p)
+     */
+    public Linearization(ReducedGram reduced, long parameters) {
+        if (reduced == null || parameters < 1) {
+            throw new IllegalArgumentException("need a reduced Gram matrix and p ≥ 1, got " + reduced + ", " + parameters);
         }
-        Matrix.requireShape(gram, samples * outputs, samples * outputs, "NTK Gram");
-        this.samples = samples;
-        this.outputs = outputs;
+        this.reduced = reduced;
         this.parameters = parameters;
-        this.gram = gram;
-        SymmetricEigen eig = SymmetricEigen.decompose(gram);
-        double[] values = eig.values();
-        int dim = values.length;
-        double lmax = values[dim - 1];
-        if (!(lmax > 0)) {
-            throw new IllegalArgumentException("the NTK Gram matrix is zero: the linearised model cannot move");
-        }
-        int r = 0;
-        while (r < dim && values[dim - 1 - r] > SecondMomentMap.RANK_RELATIVE_THRESHOLD * lmax) {
-            r++;
-        }
-        rank = r;
-        d = new double[r];
-        a = new Matrix(dim, r);
-        Matrix vectors = eig.vectors();
-        for (int c = 0; c < r; c++) {
-            int m = dim - 1 - c;
-            d[c] = values[m] / samples;
-            double sq = Math.sqrt(values[m]);
-            for (int j = 0; j < dim; j++) {
-                a.data[j * r + c] = vectors.data[m * dim + j] * sq;
-            }
-        }
+        this.samples = reduced.samples();
+        this.outputs = reduced.outputs();
+        this.rank = reduced.rank();
+        this.a = reduced.residualMap();
+        this.d = reduced.curvatures();
     }
 
     public int samples() {
@@ -89,9 +78,14 @@ public final class Linearization {
         return rank;
     }
 
-    /** Θ as given. */
+    /** Θ reduced to its range, e.g. for a {@link SecondMomentMap} without a second decomposition. */
+    public ReducedGram reduced() {
+        return reduced;
+    }
+
+    /** Θ (a copy). */
     public Matrix gram() {
-        return gram;
+        return reduced.theta();
     }
 
     /** d_k = λ_k(Θ)/n, the nonzero eigenvalues of H = G, descending (a copy). */

@@ -194,8 +194,8 @@ public final class LinearizedDynamics {
 
     /** The second-moment map of mini-batch SGD at this minimum. */
     public SecondMomentMap secondMomentMap() {
-        return new SecondMomentMap(lin.gram(), lin.samples(), lin.outputs(),
-                sampling == Sampling.EPOCH ? Sampling.WITHOUT_REPLACEMENT : sampling, batchSize);
+        return new SecondMomentMap(lin.reduced(), sampling == Sampling.EPOCH ? Sampling.WITHOUT_REPLACEMENT : sampling,
+                batchSize);
     }
 
     /**

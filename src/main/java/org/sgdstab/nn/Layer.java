@@ -26,7 +26,7 @@ import org.sgdstab.linalg.Matrix;
  * <p>Null tangents mean zero: passing {@code dIn == null} or {@code gOut == null} lets a layer skip work.
  */
 public sealed interface Layer
-        permits Dense, Diagonal, Elementwise, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, BatchNorm2d, Residual {
+        permits Dense, Diagonal, Elementwise, Conv2d, Pool2d, FixedLinear, BatchNorm2d, Residual {
 
     /** Features per sample at the input. */
     int inputSize();

@@ -1,7 +1,6 @@
 package org.sgdstab.nn;
 
 import java.util.Arrays;
-import java.util.List;
 import org.sgdstab.linalg.Matrix;
 
 /**
@@ -10,15 +9,9 @@ import org.sgdstab.linalg.Matrix;
  * copies the window's first maximal entry (row-major window order, as PyTorch), so backward and
  * both R-operator passes route through that argmax and f″ = 0.
  */
-public final class MaxPool2d implements Layer {
-    private final Window win;
-    private final int inSize;
-    private final int outSize;
-
+public final class MaxPool2d extends Pool2d {
     public MaxPool2d(ImageShape input, int kernelH, int kernelW, int strideH, int strideW) {
-        this.win = new Window(input, kernelH, kernelW, strideH, strideW, 0, 0);
-        this.inSize = input.size();
-        this.outSize = input.channels() * win.outPositions();
+        super(input, kernelH, kernelW, strideH, strideW);
     }
 
     /** A square window; {@code stride = kernel} gives PyTorch's default. */
@@ -26,53 +19,9 @@ public final class MaxPool2d implements Layer {
         this(input, kernel, kernel, stride, stride);
     }
 
-    public ImageShape inputShape() {
-        return win.input();
-    }
-
-    public ImageShape outputShape() {
-        return new ImageShape(win.input().channels(), win.outHeight(), win.outWidth());
-    }
-
-    public int kernelHeight() {
-        return win.kh();
-    }
-
-    public int kernelWidth() {
-        return win.kw();
-    }
-
-    public int strideHeight() {
-        return win.sh();
-    }
-
-    public int strideWidth() {
-        return win.sw();
-    }
-
-    @Override
-    public int inputSize() {
-        return inSize;
-    }
-
-    @Override
-    public int outputSize() {
-        return outSize;
-    }
-
     @Override
     public String typeName() {
         return "maxpool2d";
-    }
-
-    @Override
-    public List<ParamTensor> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean trainable() {
-        return false;
     }
 
     /** For each sample i and output feature o, the input feature index of the window's first maximum (n × outSize). */
@@ -137,11 +86,6 @@ public final class MaxPool2d implements Layer {
         if (gIn != null) {
             route(argmax(a), a.rows, gOut.data, gIn.data);
         }
-    }
-
-    @Override
-    public void addGram(Matrix a, Matrix z, double[] w, int off, Matrix sens, Matrix gram) {
-        // No parameters, no contribution.
     }
 
     @Override

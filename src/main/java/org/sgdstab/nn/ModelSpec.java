@@ -206,12 +206,8 @@ public final class ModelSpec {
                     ImageShape image = requireImage(in, at);
                     int[] k = pair(node, "kernel_size", null, 1, where);
                     int[] s = pair(node, "stride", k, 1, where);
-                    if (type.equals("maxpool2d")) {
-                        MaxPool2d m = new MaxPool2d(image, k[0], k[1], s[0], s[1]);
-                        out[0] = Shape.of(m.outputShape());
-                        yield m;
-                    }
-                    AvgPool2d m = new AvgPool2d(image, k[0], k[1], s[0], s[1]);
+                    Pool2d m = type.equals("maxpool2d") ? new MaxPool2d(image, k[0], k[1], s[0], s[1])
+                            : new AvgPool2d(image, k[0], k[1], s[0], s[1]);
                     out[0] = Shape.of(m.outputShape());
                     yield m;
                 }
@@ -308,9 +304,7 @@ public final class ModelSpec {
         for (Layer layer : layers) {
             if (layer instanceof Conv2d c) {
                 return c.inputShape();
-            } else if (layer instanceof MaxPool2d m) {
-                return m.inputShape();
-            } else if (layer instanceof AvgPool2d m) {
+            } else if (layer instanceof Pool2d m) {
                 return m.inputShape();
             } else if (layer instanceof GlobalAvgPool g) {
                 return g.inputShape();
@@ -369,10 +363,7 @@ public final class ModelSpec {
                 putPair(o, "padding", c.paddingHeight(), c.paddingWidth());
                 o.put("bias", c.hasBias());
                 o.put("trainable", c.trainable());
-            } else if (layer instanceof MaxPool2d m) {
-                putPair(o, "kernel_size", m.kernelHeight(), m.kernelWidth());
-                putPair(o, "stride", m.strideHeight(), m.strideWidth());
-            } else if (layer instanceof AvgPool2d m) {
+            } else if (layer instanceof Pool2d m) {
                 putPair(o, "kernel_size", m.kernelHeight(), m.kernelWidth());
                 putPair(o, "stride", m.strideHeight(), m.strideWidth());
             } else if (layer instanceof BatchNorm2d b) {

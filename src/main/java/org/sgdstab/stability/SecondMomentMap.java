@@ -24,10 +24,10 @@ import org.sgdstab.train.Sampling;
  * this form, O((nK)³) per step.
  *
  * <h2>Reduced symmetric form</h2>
- * Θ is decomposed once: {@code Θ = U Λ Uᵀ}; eigenvalues above {@link #RANK_RELATIVE_THRESHOLD}
- * {@code · λ_max} are kept (rank r), sorted descending, {@code A = U_r Λ_r^{1/2}} (nK × r, so
- * {@code Θ = A Aᵀ} on range(Θ)) and {@code D = Λ_r / n} (diagonal). Every reachable N lies in
- * range(Θ), where {@code N = A M Aᵀ} for a unique symmetric r × r M, and
+ * Θ is decomposed once ({@link ReducedGram}, shared by {@link #withBatchSize}): {@code Θ = U Λ Uᵀ};
+ * eigenvalues above {@link #RANK_RELATIVE_THRESHOLD}{@code · λ_max} are kept (rank r), sorted descending,
+ * {@code A = U_r Λ_r^{1/2}} (nK × r, so {@code Θ = A Aᵀ} on range(Θ)) and {@code D = Λ_r / n} (diagonal).
+ * Every reachable N lies in range(Θ), where {@code N = A M Aᵀ} for a unique symmetric r × r M, and
  * <pre>
  *   M ↦ M − η(DM + MD) + η² [ c1 Σ_i h_i M h_i + c2 D M D ],   h_i = A_iᵀ A_i  (r × r),
  *   with replacement:    c1 = 1/(Bn),                         c2 = (B−1)/B,
@@ -67,26 +67,14 @@ import org.sgdstab.train.Sampling;
  * {@link #radius(double, Matrix)}.
  */
 public final class SecondMomentMap {
-    /**
-     * Eigenvalues of Θ at or below this fraction of λ_max(Θ) are treated as zero. It sits well above
-     * dsyevd's backward error (about nK·ε·λ_max ≤ 1e-12·λ_max for nK ≤ 10⁴), and a direction kept
-     * with λ_k below it moves by less than {@code η λ_k / n ≤ 2λ_k/λ_max ≤ 2e-10} per step at any
-     * stable η, so dropping it is indistinguishable from the null space while keeping it would
-     * leave eigenvalues of T_η within 1e-10 of the spurious value 1.
-     */
-    public static final double RANK_RELATIVE_THRESHOLD = 1e-10;
+    /** See {@link ReducedGram#RANK_RELATIVE_THRESHOLD}. */
+    public static final double RANK_RELATIVE_THRESHOLD = ReducedGram.RANK_RELATIVE_THRESHOLD;
 
-    /**
-     * Θ must be symmetric to this fraction of max|Θ_ij|: Θ accumulated as sums of Hadamard
-     * products is symmetric up to round-off, far below this; more means a wrong input.
-     */
-    public static final double SYMMETRY_RELATIVE_TOLERANCE = 1e-10;
+    /** See {@link ReducedGram#SYMMETRY_RELATIVE_TOLERANCE}. */
+    public static final double SYMMETRY_RELATIVE_TOLERANCE = ReducedGram.SYMMETRY_RELATIVE_TOLERANCE;
 
-    /**
-     * Θ must have no eigenvalue below {@code −NEGATIVE_RELATIVE_TOLERANCE · λ_max}: a Gram matrix is
-     * PSD, and round-off in forming it leaves negative eigenvalues of order nK·ε·λ_max only.
-     */
-    public static final double NEGATIVE_RELATIVE_TOLERANCE = 1e-8;
+    /** See {@link ReducedGram#NEGATIVE_RELATIVE_TOLERANCE}. */
+    public static final double NEGATIVE_RELATIVE_TOLERANCE = ReducedGram.NEGATIVE_RELATIVE_TOLERANCE;
 
     /**
      * Lanczos stops when ‖T y − ρ y‖ ≤ this · ρ. Some eigenvalue is then within that residual of
@@ -117,10 +105,12 @@ public final class SecondMomentMap {
     public record Radius(double rho, Matrix eigenvector, double residual, int applications, boolean converged) {
     }
 
-    private final int samples;
-    private final int outputs;
+    private final ReducedGram reduced;
     private final Sampling sampling;
     private final int batchSize;
+    // Aliases of reduced's fields, read in every kernel.
+    private final int samples;
+    private final int outputs;
     private final Matrix theta;
     private final int rank;
     /** nK × r, row-major: A = U_r Λ_r^{1/2}. */
@@ -141,58 +131,38 @@ public final class SecondMomentMap {
      * @throws IllegalArgumentException on any invalid argument, or when Θ is zero
      */
     public SecondMomentMap(Matrix theta, int samples, int outputs, Sampling sampling, int batchSize) {
-        validate(theta, samples, outputs);
-        requireBatch(sampling, batchSize, samples);
-        this.samples = samples;
-        this.outputs = outputs;
-        this.sampling = sampling;
-        this.batchSize = batchSize;
-        this.theta = theta.copy();
-        double n = samples;
-        double[] coefficients = coefficients(sampling, batchSize, samples);
-        c1 = coefficients[0];
-        c2 = coefficients[1];
-
-        SymmetricEigen eig = SymmetricEigen.decompose(this.theta);
-        double[] values = eig.values();
-        int dim = values.length;
-        double lmax = values[dim - 1];
-        if (!(lmax > 0)) {
-            throw new IllegalArgumentException("theta is zero (or negative definite): no direction can move");
-        }
-        if (values[0] < -NEGATIVE_RELATIVE_TOLERANCE * lmax) {
-            throw new IllegalArgumentException("theta is not positive semidefinite: eigenvalue " + values[0]
-                    + " against largest " + lmax);
-        }
-        int r = 0;
-        while (r < dim && values[dim - 1 - r] > RANK_RELATIVE_THRESHOLD * lmax) {
-            r++;
-        }
-        rank = r;
-        d = new double[r];
-        a = new Matrix(dim, r);
-        Matrix vectors = eig.vectors();
-        for (int c = 0; c < r; c++) {
-            int m = dim - 1 - c;
-            d[c] = values[m] / n;
-            double sq = Math.sqrt(values[m]);
-            for (int j = 0; j < dim; j++) {
-                a.data[j * r + c] = vectors.data[m * dim + j] * sq;
-            }
-        }
+        this(checkedReduction(theta, samples, outputs, sampling, batchSize), sampling, batchSize);
     }
 
-    /** The map for another batch size, sharing {@code base}'s Θ and its decomposition (immutable, so safe to share). */
-    private SecondMomentMap(SecondMomentMap base, int batchSize) {
-        requireBatch(base.sampling, batchSize, base.samples);
-        this.samples = base.samples;
-        this.outputs = base.outputs;
-        this.sampling = base.sampling;
+    /** Checks the batch before the O((nK)³) decomposition, so a bad B fails fast. */
+    private static ReducedGram checkedReduction(Matrix theta, int samples, int outputs, Sampling sampling, int batchSize) {
+        ReducedGram.validate(theta, samples, outputs);
+        requireBatch(sampling, batchSize, samples);
+        return new ReducedGram(theta, samples, outputs);
+    }
+
+    /**
+     * The map on an already reduced Θ (immutable, so shared, not copied): no further decomposition.
+     *
+     * @param reduced   Θ reduced to its range
+     * @param sampling  the mini-batch scheme (EPOCH is treated as WITHOUT_REPLACEMENT)
+     * @param batchSize B ≥ 1, and B ≤ n without replacement
+     * @throws IllegalArgumentException on an invalid scheme or B
+     */
+    public SecondMomentMap(ReducedGram reduced, Sampling sampling, int batchSize) {
+        if (reduced == null) {
+            throw new IllegalArgumentException("reduced Gram matrix must not be null");
+        }
+        requireBatch(sampling, batchSize, reduced.samples);
+        this.reduced = reduced;
+        this.sampling = sampling;
         this.batchSize = batchSize;
-        this.theta = base.theta;
-        this.rank = base.rank;
-        this.a = base.a;
-        this.d = base.d;
+        this.samples = reduced.samples;
+        this.outputs = reduced.outputs;
+        this.theta = reduced.theta;
+        this.rank = reduced.rank;
+        this.a = reduced.a;
+        this.d = reduced.d;
         double[] c = coefficients(sampling, batchSize, samples);
         this.c1 = c[0];
         this.c2 = c[1];
@@ -206,7 +176,7 @@ public final class SecondMomentMap {
      * @throws IllegalArgumentException on an invalid B
      */
     public SecondMomentMap withBatchSize(int batchSize) {
-        return new SecondMomentMap(this, batchSize);
+        return new SecondMomentMap(reduced, sampling, batchSize);
     }
 
     private static void requireBatch(Sampling sampling, int batchSize, int samples) {
@@ -233,40 +203,6 @@ public final class SecondMomentMap {
         return new double[] {(1.0 - pairFraction) / (b * n), batchSize == 1 ? 0.0 : (b - 1) * n / (b * (n - 1))};
     }
 
-    private static void validate(Matrix theta, int samples, int outputs) {
-        if (theta == null) {
-            throw new IllegalArgumentException("theta must not be null");
-        }
-        if (samples < 1) {
-            throw new IllegalArgumentException("sample count n must be at least 1, got " + samples);
-        }
-        if (outputs < 1) {
-            throw new IllegalArgumentException("output count K must be at least 1, got " + outputs);
-        }
-        long dim = (long) samples * outputs;
-        if (theta.rows != dim || theta.cols != dim) {
-            throw new IllegalArgumentException("theta has shape " + theta.shape() + ", expected " + dim + "x" + dim
-                    + " for n=" + samples + " samples and K=" + outputs + " outputs");
-        }
-        if (!theta.allFinite()) {
-            throw new IllegalArgumentException("theta has non-finite entries");
-        }
-        double maxAbs = 0;
-        for (double v : theta.data) {
-            maxAbs = Math.max(maxAbs, Math.abs(v));
-        }
-        int m = theta.rows;
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                double gap = Math.abs(theta.data[i * m + j] - theta.data[j * m + i]);
-                if (gap > SYMMETRY_RELATIVE_TOLERANCE * maxAbs) {
-                    throw new IllegalArgumentException("theta is not symmetric: entries (" + i + "," + j + ") and ("
-                            + j + "," + i + ") differ by " + gap);
-                }
-            }
-        }
-    }
-
     /**
      * The gradient-descent threshold {@code 2 / λ_max(Θ/n)}.
      *
@@ -279,7 +215,7 @@ public final class SecondMomentMap {
             throw new IllegalArgumentException("theta must be a nonempty square matrix whose size is a multiple of n=" + samples
                     + (theta == null ? "" : ", got " + theta.shape()));
         }
-        validate(theta, samples, theta.rows / samples);
+        ReducedGram.validate(theta, samples, theta.rows / samples);
         double lmax = SymmetricEigen.values(theta)[theta.rows - 1];
         if (!(lmax > 0)) {
             throw new IllegalArgumentException("theta has no positive eigenvalue");
@@ -298,6 +234,11 @@ public final class SecondMomentMap {
 
     public int outputs() {
         return outputs;
+    }
+
+    /** Θ reduced to its range, shared by every batch size of this map. */
+    public ReducedGram reduced() {
+        return reduced;
     }
 
     /** The scheme as given (EPOCH is kept here, though the map treats it as WITHOUT_REPLACEMENT). */

@@ -1,6 +1,7 @@
 package org.sgdstab.stability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,8 @@ class SecondMomentMapTest {
         SecondMomentMap fresh = new SecondMomentMap(theta, c.n(), c.k(), c.sampling(), c.batch());
         SecondMomentMap derived = new SecondMomentMap(theta, c.n(), c.k(), c.sampling(), 1).withBatchSize(c.batch());
         assertEquals(c.batch(), derived.batchSize());
+        SecondMomentMap base = new SecondMomentMap(theta, c.n(), c.k(), c.sampling(), 1);
+        assertSame(base.reduced(), base.withBatchSize(c.batch()).reduced(), "one decomposition for all batch sizes");
         double eta = 0.8 * fresh.gdThreshold();
         Matrix n = Fixtures.jacobian(c.n() * c.k(), c.n() * c.k(), 16);
         // Same decomposition, same coefficients, same operations: equal to the last bit.
