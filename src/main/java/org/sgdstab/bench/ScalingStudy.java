@@ -454,9 +454,9 @@ public final class ScalingStudy {
         }
         String model = "MLP " + r.sizes().inputDim() + " → width → 1 tanh";
         Plots.save(new Plots.Chart("analyze without Hessian / critical LR: time, " + model, "n or width", "seconds (median)",
-                true, true, time), dir.resolve("scaling"));
+                true, true, time), dir.resolve("scaling"), 1000, 560, true);
         Plots.save(new Plots.Chart("analyze: peak RSS above the inputs, " + model, "n or width", "MiB", true, true, memory),
-                dir.resolve("scaling-memory"));
+                dir.resolve("scaling-memory"), 1000, 560, true);
     }
 
     /** c·x^slope through the last point of (x, y). */
