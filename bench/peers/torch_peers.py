@@ -61,6 +61,30 @@ class Inputs:
         return model
 
 
+    def cnn(self):
+        """The nn.Sequential of model.json (sgd-stability's layer list) with θ loaded, and the NCHW shape of x."""
+        with open(os.path.join(self.dir, "model.json")) as f:
+            spec = json.load(f)
+        layers = []
+        for layer in spec["layers"]:
+            t = layer["type"]
+            if t == "conv2d":
+                layers.append(nn.Conv2d(layer["in_channels"], layer["out_channels"], layer["kernel_size"],
+                                        stride=layer["stride"], padding=layer["padding"], bias=layer["bias"]))
+            elif t == "maxpool2d":
+                layers.append(nn.MaxPool2d(layer["kernel_size"], stride=layer["stride"]))
+            elif t == "flatten":
+                layers.append(nn.Flatten())
+            elif t == "linear":
+                layers.append(nn.Linear(layer["in"], layer["out"], bias=layer["bias"]))
+            else:
+                layers.append(activation(t))
+        model = nn.Sequential(*layers).double()
+        with torch.no_grad():
+            nn.utils.vector_to_parameters(self.array("theta"), model.parameters())
+        return model, [self.spec["n"]] + spec["input_shape"]
+
+
 def activation(name):
     return {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}[name]()
 
@@ -278,6 +302,65 @@ def w3_autograd(inp):
         loss = half_mse(model(x), y)
         g = torch.autograd.grad(loss, params)
         return {"loss": loss.detach(), "grad": flat(g)}
+    return run
+
+
+# ----------------------------------------------------------------------------- W5: one SGD epoch of the small CNN
+
+@peer("W5", "torch-sgd")
+def w5_sgd(inp):
+    """The plain PyTorch loop: batches in the order the Java side wrote, autograd, in-place update."""
+    model, shape = inp.cnn()
+    x = inp.array("x").reshape(shape)
+    y = inp.array("y")
+    order = inp.array("order").long()
+    lr = inp.spec["lr"]
+    params = list(model.parameters())
+    theta0 = nn.utils.parameters_to_vector(params).detach().clone()
+
+    def run():
+        # copy_, not vector_to_parameters: that makes the parameters views of theta0, which the
+        # in-place updates would then overwrite, so later runs would not start from θ0.
+        with torch.no_grad():
+            for p, t in zip(params, split(theta0, [q.shape for q in params])):
+                p.copy_(t)
+        losses = []
+        for idx in order:
+            loss = half_mse(model(x[idx]), y[idx])
+            grads = torch.autograd.grad(loss, params)
+            with torch.no_grad():
+                for p, g in zip(params, grads):
+                    p.sub_(lr * g)
+            losses.append(loss.detach())
+        return {"batch_losses": torch.stack(losses), "theta": nn.utils.parameters_to_vector(params).detach().clone()}
+    return run
+
+
+# ----------------------------------------------------------------------------- W6: Θ of the small CNN
+
+@peer("W6", "functorch-jjt")
+def w6_functorch(inp):
+    """The functorch NTK recipe on the CNN: per-sample Jacobians by vmap(jacrev), then Θ = Σ_blocks J Jᵀ."""
+    from functorch import jacrev, make_functional, vmap
+    model, shape = inp.cnn()
+    x = inp.array("x").reshape(shape)
+    fnet, params = make_functional(model)
+    n = shape[0]
+    k = inp.spec["outputs"]
+
+    def f_single(p, xi):
+        return fnet(p, xi.unsqueeze(0)).squeeze(0)
+
+    def run():
+        jac = vmap(jacrev(f_single), (None, 0))(params, x)      # per block: (n, K, *shape)
+        theta = None
+        for j in jac:
+            jm = j.reshape(n * k, -1)                             # row i·K + k
+            block = jm @ jm.T
+            theta = block if theta is None else theta + block
+            del jm
+        del jac
+        return {"gram": theta}
     return run
 
 

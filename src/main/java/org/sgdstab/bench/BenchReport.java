@@ -20,10 +20,13 @@ import org.sgdstab.report.Provenance;
  * @param machine  where it ran
  * @param torch    the peer's torch version, or null if no peer ran
  * @param results  per workload, in run order
+ * @param skipped  selected workloads that could not run on this machine ({@link Workload#unavailable})
  */
-public record BenchReport(BenchConfig config, Machine machine, String torch, List<WorkloadResult> results) {
+public record BenchReport(BenchConfig config, Machine machine, String torch, List<WorkloadResult> results,
+                          List<Workloads.Unavailable> skipped) {
     public BenchReport {
         results = List.copyOf(results);
+        skipped = List.copyOf(skipped);
     }
 
     /**
@@ -106,6 +109,12 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                 sb.append(String.format(Locale.ROOT, "  %-5s %-52s %10s %10s %12s %s%n", r.id(), c.comparison().label(),
                         seconds(c.oursSeconds()), Double.isNaN(c.ratio()) ? "—" : number(c.ratio()) + "×",
                         c.targetText() + verdict(c.targetMet()), checkText(c)));
+            }
+        }
+        if (!skipped.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nnot available on this machine%n"));
+            for (Workloads.Unavailable u : skipped) {
+                sb.append(String.format(Locale.ROOT, "  %-5s %s: %s%n", u.id(), u.description(), u.reason()));
             }
         }
         sb.append(String.format(Locale.ROOT, "%nnot yet available%n"));
@@ -209,6 +218,10 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                 o.put("numbers_match", c.numbersMatch());
                 o.put("problem", c.problem());
             }
+        }
+        ArrayNode sk = root.putArray("not_available_here");
+        for (Workloads.Unavailable u : skipped) {
+            sk.add(Json.tree(u));
         }
         ArrayNode na = root.putArray("not_yet_available");
         for (Workloads.Unavailable u : Workloads.NOT_YET_AVAILABLE) {

@@ -34,11 +34,19 @@ public final class Benchmark {
         Provenance provenance = Provenance.now("bench", config.seed(), config);
         BenchReport.Machine machine = BenchReport.Machine.current(config);
         List<WorkloadResult> results = new ArrayList<>();
+        List<Workloads.Unavailable> skipped = new ArrayList<>();
         String torch = null;
         for (String id : config.ordered()) {
             Workload w = Workloads.create(id, config.scale(), config.seed());
             Path dir = config.out().resolve(id);
             progress.printf(Locale.ROOT, "%s: %s%n", id, w.description());
+            String why = w.unavailable().orElse(null);
+            if (why != null) {
+                progress.printf(Locale.ROOT, "%s: %s%n", id, why);
+                skipped.add(new Workloads.Unavailable(id, w.description(), why));
+                write(new BenchReport(config, machine, torch, results, skipped), provenance);
+                continue;
+            }
             progress.printf(Locale.ROOT, "%s: java (%s)%n", id, config.fork() ? "fresh JVM" : "in process");
             progress.flush();
             List<Timing> java = config.fork() ? forked(w, dir, config) : JavaSide.measure(w, dir, config.warmup(), config.repeats());
@@ -68,9 +76,9 @@ public final class Benchmark {
                 flops.put(v, w.gemmFlops(v));
             }
             results.add(new WorkloadResult(id, w.description(), java, peers, failures, comparisons, flops));
-            write(new BenchReport(config, machine, torch, results), provenance);
+            write(new BenchReport(config, machine, torch, results, skipped), provenance);
         }
-        BenchReport report = new BenchReport(config, machine, torch, results);
+        BenchReport report = new BenchReport(config, machine, torch, results, skipped);
         write(report, provenance);
         return report;
     }

@@ -15,10 +15,19 @@ final class Rss {
 
     /** VmHWM (the peak RSS since start or the last {@link #resetPeak}) in bytes, or −1 if unknown. */
     static long peakBytes() {
+        return field("VmHWM:");
+    }
+
+    /** VmRSS (the resident set now) in bytes, or −1 if unknown. */
+    static long currentBytes() {
+        return field("VmRSS:");
+    }
+
+    private static long field(String name) {
         try {
             for (String line : Files.readAllLines(STATUS, StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmHWM:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
+                if (line.startsWith(name)) {
+                    String[] parts = line.substring(name.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024;
                 }
             }

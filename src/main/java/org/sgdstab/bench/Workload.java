@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.sgdstab.io.NdArray;
 
 /**
  * One end-to-end benchmark workload. Instances are immutable descriptions (shapes from a
  * {@link Scale}, a seed); {@link #prepare} builds the inputs.
  */
-public sealed interface Workload permits GemmPeak, NtkDiagnostics, HessianVectorProducts, ForwardBackward, CriticalLearningRateWorkload {
+public sealed interface Workload permits GemmPeak, NtkDiagnostics, HessianVectorProducts, ForwardBackward, SgdEpoch, CnnNtk,
+        CriticalLearningRateWorkload {
 
     /** Short id used on the command line ("W1", "PEAK", ...). */
     String id();
@@ -33,6 +35,14 @@ public sealed interface Workload permits GemmPeak, NtkDiagnostics, HessianVector
      */
     default boolean runOnce(String variant) {
         return false;
+    }
+
+    /**
+     * Why this workload cannot run on this machine (e.g. its data set is not installed), or empty.
+     * The harness then lists it as not available instead of running it.
+     */
+    default Optional<String> unavailable() {
+        return Optional.empty();
     }
 
     /** The ratio rows and cross-checks of this workload. */

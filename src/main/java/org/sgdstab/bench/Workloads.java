@@ -8,7 +8,7 @@ public final class Workloads {
     }
 
     /** Ids of the implemented workloads in run order; PEAK first so later workloads can be set against it. */
-    public static final List<String> IDS = List.of("PEAK", "W1", "W2", "W3", "W7");
+    public static final List<String> IDS = List.of("PEAK", "W1", "W2", "W3", "W5", "W6", "W7");
 
     /**
      * A workload of the suite that cannot run yet.
@@ -23,10 +23,7 @@ public final class Workloads {
     /** Workloads of the table that are not implemented in this build. */
     public static final List<Unavailable> NOT_YET_AVAILABLE = List.of(
             new Unavailable("W4", "escape: 200 trajectories × 50 SGD steps, 50→200→1 tanh, n = 100, B = 5; target ≥ 10× a PyTorch loop",
-                    "needs the batched escape dynamics"),
-            new Unavailable("W5", "one SGD epoch, small CNN, 2,000 Fashion-MNIST images, B = 64; target ≥ 0.5×, stretching to 1×",
-                    "needs convolution layers"),
-            new Unavailable("W6", "Θ for n = 256, small CNN; target ≥ 10× functorch J·Jᵀ", "needs convolution layers"));
+                    "needs the batched escape dynamics"));
 
     /** Whether {@code id} names an implemented workload. */
     public static boolean isAvailable(String id) {
@@ -44,6 +41,8 @@ public final class Workloads {
             case "W1" -> new NtkDiagnostics(scale, seed);
             case "W2" -> new HessianVectorProducts(scale, seed);
             case "W3" -> new ForwardBackward(scale, seed);
+            case "W5" -> new SgdEpoch(scale, seed);
+            case "W6" -> new CnnNtk(scale, seed);
             case "W7" -> new CriticalLearningRateWorkload(scale, seed);
             default -> throw new IllegalArgumentException("unknown or unavailable workload " + id);
         };

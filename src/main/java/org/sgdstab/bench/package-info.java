@@ -11,5 +11,9 @@
  * <p>Adding a workload is one class implementing {@link org.sgdstab.bench.Workload} (added to its
  * {@code permits} list and to {@link org.sgdstab.bench.Workloads}) plus one {@code @peer} function
  * in the peer script.
+ *
+ * <p>{@link org.sgdstab.bench.ScalingStudy} ({@code sgdstab bench --scaling}) measures how
+ * {@code analyze} without Hessian and critical learning rate grows with n and with the width, one
+ * fresh JVM per point, and fits the log–log exponents.
  */
 package org.sgdstab.bench;

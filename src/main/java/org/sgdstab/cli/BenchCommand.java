@@ -12,6 +12,8 @@ import org.sgdstab.bench.BenchReport;
 import org.sgdstab.bench.Benchmark;
 import org.sgdstab.bench.PeerLauncher;
 import org.sgdstab.bench.Scale;
+import org.sgdstab.bench.ScalingConfig;
+import org.sgdstab.bench.ScalingStudy;
 import org.sgdstab.bench.Workloads;
 import org.sgdstab.io.InputException;
 import picocli.CommandLine.Command;
@@ -20,11 +22,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code sgdstab bench}: end-to-end workloads in Java and, in the same run, their PyTorch peers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time the end-to-end workloads (PEAK, W1, W2, W3, W7) and, with --peer torch, the same computations in PyTorch;"
+        description = {"Time the end-to-end workloads (PEAK, W1, W2, W3, W5, W6, W7) and, with --peer torch, the same computations in PyTorch;"
                 + " cross-check both sides' numbers to a relative 1e-8 and print the ratios. See docs/benchmarks.md."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", split = ",", paramLabel = "ID",
-            description = "Workloads to run, comma-separated or repeated: PEAK, W1, W2, W3, W7 (default: all).")
+            description = "Workloads to run, comma-separated or repeated: PEAK, W1, W2, W3, W5, W6, W7 (default: all).")
     List<String> workloads;
     @Option(names = "--peer", defaultValue = "none", description = "torch: also run the PyTorch peers; none: Java only (default: ${DEFAULT-VALUE}).")
     String peer;
@@ -46,11 +48,18 @@ final class BenchCommand implements Callable<Integer> {
     Path peerScript;
     @Option(names = "--in-process", description = "Time the Java side in this JVM instead of a fresh JVM per workload (peak RSS then includes earlier workloads).")
     boolean inProcess;
+    @Option(names = "--scaling", description = "Instead of the workloads: measure how analyze without Hessian and critical LR (Θ + noise"
+            + " diagnostics) grows with n and with the width, one fresh JVM per point; writes scaling.csv, scaling.json, scaling.txt and"
+            + " log-log plots with fitted exponents.")
+    boolean scaling;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (scaling) {
+            return scalingStudy();
+        }
         List<String> ids = new ArrayList<>();
         for (String id : workloads == null ? Workloads.IDS : workloads) {
             String w = id.trim().toUpperCase(java.util.Locale.ROOT);
@@ -94,6 +103,25 @@ final class BenchCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot write under " + out, e);
         }
         spec.commandLine().getOut().print(report.toText());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private int scalingStudy() {
+        if (workloads != null || !"none".equals(peer)) {
+            throw new InputException("--scaling: measures analyze alone; drop --workload and --peer");
+        }
+        Options.requireAtLeast(warmup, 0, "--warmup");
+        Options.requireAtLeast(repeats, 1, "--repeats");
+        Options.requireAtLeast(threads, 1, "--threads");
+        ScalingConfig config = new ScalingConfig(Scale.parse(scale), seed, warmup, repeats, threads, !inProcess, out);
+        ScalingStudy.Result result;
+        try {
+            result = ScalingStudy.run(config, spec.commandLine().getErr());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write under " + out, e);
+        }
+        spec.commandLine().getOut().print(result.toText());
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -393,25 +393,32 @@ public final class Conv2d implements Layer {
         int cb = (int) Math.max(1, Math.min(cout, workspace / ((long) rows * perChannel)));
         double[] slab = new double[rows * cb * perChannel];
         double[] cols = new double[kd * pos];
+        // The K sensitivity slices of one sample, stacked, so that one (K·cw × S)·(S × kd) GEMM
+        // serves all K rows: K separate cw-row GEMMs are too small to run near peak.
+        double[] si = new double[k * cb * pos];
+        double[] gi = new double[k * cb * kd];
         double[] s = sens.data;
         for (int c0 = 0; c0 < cout; c0 += cb) {
             int cw = Math.min(cb, cout - c0);
             int width = cw * perChannel;
+            int block = cw * pos;
             for (int i = 0; i < n; i++) {
                 win.im2col(a.data, i * inSize, cols, 0, pos);
                 for (int q = 0; q < k; q++) {
-                    int row = q * n + i;
-                    int src = row * outSize + c0 * pos;
-                    blas.gemm(false, true, cw, kd, pos, 1.0, s, src, pos, cols, 0, pos, 0.0, slab, row * width, kd);
+                    System.arraycopy(s, (q * n + i) * outSize + c0 * pos, si, q * block, block);
+                }
+                blas.gemm(false, true, k * cw, kd, pos, 1.0, si, 0, pos, cols, 0, pos, 0.0, gi, 0, kd);
+                for (int q = 0; q < k; q++) {
+                    int dst = (q * n + i) * width;
+                    System.arraycopy(gi, q * cw * kd, slab, dst, cw * kd);
                     if (bias) {
-                        int dst = row * width + cw * kd;
                         for (int c = 0; c < cw; c++) {
                             double sum = 0.0;
-                            int base = src + c * pos;
+                            int base = q * block + c * pos;
                             for (int t = 0; t < pos; t++) {
-                                sum += s[base + t];
+                                sum += si[base + t];
                             }
-                            slab[dst + c] = sum;
+                            slab[dst + cw * kd + c] = sum;
                         }
                     }
                 }

@@ -27,28 +27,57 @@ public final class MaxPool2d extends Pool2d {
     /** For each sample i and output feature o, the input feature index of the window's first maximum (n × outSize). */
     private int[] argmax(Matrix a) {
         int n = a.rows;
+        int channels = win.input().channels();
         int h = win.input().height();
         int w = win.input().width();
         int ho = win.outHeight();
         int wo = win.outWidth();
+        int kh = win.kh();
+        int kw = win.kw();
+        int sh = win.sh();
+        int sw = win.sw();
         int[] idx = new int[n * outSize];
         double[] x = a.data;
         for (int i = 0; i < n; i++) {
             int row = i * inSize;
             int o = i * outSize;
-            for (int c = 0; c < win.input().channels(); c++) {
+            for (int c = 0; c < channels; c++) {
                 int plane = c * h * w;
                 for (int oy = 0; oy < ho; oy++) {
+                    int top = plane + oy * sh * w;
+                    if (kh == 2 && kw == 2) {
+                        // The common 2×2 window, unrolled (a generic loop of trip count 2 costs more than
+                        // the compares); same scan order and strict > as below, so the same first maximum.
+                        for (int ox = 0; ox < wo; ox++, o++) {
+                            int p0 = top + ox * sw;
+                            int p2 = p0 + w;
+                            int best = p0;
+                            double bestValue = x[row + p0];
+                            double v1 = x[row + p0 + 1];
+                            boolean g1 = v1 > bestValue;
+                            best = g1 ? p0 + 1 : best;
+                            bestValue = g1 ? v1 : bestValue;
+                            double v2 = x[row + p2];
+                            boolean g2 = v2 > bestValue;
+                            best = g2 ? p2 : best;
+                            bestValue = g2 ? v2 : bestValue;
+                            best = x[row + p2 + 1] > bestValue ? p2 + 1 : best;
+                            idx[o] = best;
+                        }
+                        continue;
+                    }
                     for (int ox = 0; ox < wo; ox++, o++) {
-                        int best = plane + oy * win.sh() * w + ox * win.sw();
+                        int best = top + ox * sw;
                         double bestValue = x[row + best];
-                        for (int u = 0; u < win.kh(); u++) {
-                            int line = plane + (oy * win.sh() + u) * w + ox * win.sw();
-                            for (int v = 0; v < win.kw(); v++) {
-                                if (x[row + line + v] > bestValue) {
-                                    bestValue = x[row + line + v];
-                                    best = line + v;
-                                }
+                        for (int u = 0; u < kh; u++) {
+                            int line = top + u * w + ox * sw;
+                            for (int v = 0; v < kw; v++) {
+                                // Written as selects, not a branch: which entry wins is data-dependent and
+                                // unpredictable, and the JIT turns these into conditional moves.
+                                double value = x[row + line + v];
+                                boolean greater = value > bestValue;
+                                bestValue = greater ? value : bestValue;
+                                best = greater ? line + v : best;
                             }
                         }
                         idx[o] = best;

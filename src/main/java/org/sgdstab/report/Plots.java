@@ -70,10 +70,18 @@ public final class Plots {
      * axis cannot show (≤ 0, NaN, infinite) are dropped from that series.
      */
     public static void save(Chart chart, Path base, int width, int height) {
+        save(chart, base, width, height, false);
+    }
+
+    /**
+     * Same, with the legend to the right of the plot area when {@code legendOutside} (for growth
+     * curves, whose largest points sit where the inside legend would cover them).
+     */
+    public static void save(Chart chart, Path base, int width, int height, boolean legendOutside) {
         System.setProperty("java.awt.headless", "true");
         XYChart c = new XYChartBuilder().width(width).height(height).title(chart.title())
                 .xAxisTitle(chart.xLabel()).yAxisTitle(chart.yLabel()).build();
-        Styler.LegendPosition legend = Styler.LegendPosition.InsideNE;
+        Styler.LegendPosition legend = legendOutside ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideNE;
         c.getStyler().setLegendPosition(legend);
         c.getStyler().setXAxisLogarithmic(chart.logX());
         c.getStyler().setYAxisLogarithmic(chart.logY());

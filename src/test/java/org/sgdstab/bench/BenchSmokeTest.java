@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,13 @@ class BenchSmokeTest {
     @Test
     void javaSideRunsEveryWorkloadAndWritesTheReport(@TempDir Path out) throws Exception {
         BenchReport report = run(Workloads.IDS, false, null, out);
-        assertEquals(Workloads.IDS, report.results().stream().map(WorkloadResult::id).toList());
+        List<String> ran = report.results().stream().map(WorkloadResult::id).toList();
+        List<String> skipped = report.skipped().stream().map(Workloads.Unavailable::id).toList();
+        assertEquals(Workloads.IDS, Workloads.IDS.stream().filter(id -> ran.contains(id) || skipped.contains(id)).toList());
+        assertEquals(Workloads.IDS.size(), ran.size() + skipped.size());
+        for (Workloads.Unavailable u : report.skipped()) {
+            assertTrue(u.reason().startsWith(CnnProblem.NOT_AVAILABLE), u.id() + ": " + u.reason());
+        }
         for (WorkloadResult r : report.results()) {
             Workload w = Workloads.create(r.id(), Scale.SMOKE, 3);
             assertEquals(w.variants(), r.java().stream().map(Timing::variant).toList(), r.id());
@@ -58,7 +65,12 @@ class BenchSmokeTest {
         Optional<Path> script = PeerLauncher.defaultScript();
         assumeTrue(script.isPresent(), "peer script not found");
         assumeTrue(PeerLauncher.unavailable(PeerLauncher.DEFAULT_PYTHON).isEmpty(), "python3 cannot import torch");
-        BenchReport report = run(List.of("W1", "W2", "W3"), true, script.get(), out);
+        List<String> ids = new ArrayList<>(List.of("W1", "W2", "W3"));
+        if (new SgdEpoch(Scale.SMOKE, 3).unavailable().isEmpty()) {
+            ids.addAll(List.of("W5", "W6"));
+        }
+        BenchReport report = run(ids, true, script.get(), out);
+        assertEquals(ids, report.results().stream().map(WorkloadResult::id).toList());
         for (WorkloadResult r : report.results()) {
             assertTrue(r.peerFailures().isEmpty(), r.id() + ": " + r.peerFailures());
             for (ComparisonResult c : r.comparisons()) {
@@ -66,5 +78,19 @@ class BenchSmokeTest {
                 assertTrue(c.numbersMatch(), r.id() + " " + c.comparison().label() + ": " + c.worst() + " " + c.maxRelativeError());
             }
         }
+    }
+
+    @Test
+    void missingFashionMnistIsReportedNotThrown(@TempDir Path dir) {
+        Path missing = dir.resolve("no-fashion-mnist");
+        for (Workload w : List.<Workload>of(new SgdEpoch(Scale.SMOKE, 3, missing), new CnnNtk(Scale.SMOKE, 3, missing))) {
+            Optional<String> why = w.unavailable();
+            assertTrue(why.isPresent(), w.id());
+            assertTrue(why.get().startsWith("not available: install dataset-fashion-mnist"), why.get());
+        }
+        BenchConfig config = new BenchConfig(List.of("W5"), Scale.SMOKE, 3, 0, 1, 1, false, null, null, false, dir);
+        BenchReport report = new BenchReport(config, new BenchReport.Machine("cpu", 1, "blas", "note"), null, List.of(),
+                List.of(new Workloads.Unavailable("W5", "epoch", CnnProblem.NOT_AVAILABLE)));
+        assertTrue(report.toText().contains("W5    epoch: " + CnnProblem.NOT_AVAILABLE), report.toText());
     }
 }

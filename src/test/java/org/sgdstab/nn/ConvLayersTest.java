@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.Matrix;
 import org.sgdstab.linalg.Vectors;
@@ -167,6 +168,50 @@ class ConvLayersTest {
         Matrix gIn = new Matrix(1, 4);
         pool.backward(a, z, new double[0], 0, new Matrix(1, 1, new double[] {1.0}), gIn, null, 0);
         assertArrayEquals(new double[] {0.0, 1.0, 0.0, 0.0}, gIn.data, 0.0);
+    }
+
+    /** The unrolled 2×2 max-pool path against plain loops, with ties (values on a coarse grid) and strides 1 and 2. */
+    @ParameterizedTest(name = "2x2 stride {0}")
+    @ValueSource(ints = {1, 2})
+    void maxPoolTwoByTwoMatchesPlainLoopsIncludingTies(int stride) {
+        ImageShape s = new ImageShape(2, 5, 6);
+        SplittableRandom rng = new SplittableRandom(7);
+        Matrix a = new Matrix(3, s.size());
+        for (int i = 0; i < a.data.length; i++) {
+            a.data[i] = rng.nextInt(3);
+        }
+        MaxPool2d pool = new MaxPool2d(s, 2, 2, stride, stride);
+        ImageShape o = pool.outputShape();
+        Matrix z = new Matrix(3, pool.outputSize());
+        pool.forward(a, null, 0, z);
+        Matrix g = new Matrix(3, pool.outputSize());
+        for (int i = 0; i < g.data.length; i++) {
+            g.data[i] = i + 1;
+        }
+        Matrix gIn = new Matrix(3, s.size());
+        pool.backward(a, z, null, 0, g, gIn, null, 0);
+        double[] expectedIn = new double[gIn.data.length];
+        for (int i = 0; i < 3; i++) {
+            for (int c = 0; c < 2; c++) {
+                for (int y = 0; y < o.height(); y++) {
+                    for (int x = 0; x < o.width(); x++) {
+                        int best = -1;
+                        for (int u = 0; u < 2; u++) {
+                            for (int v = 0; v < 2; v++) {
+                                int at = i * s.size() + c * s.positions() + (y * stride + u) * s.width() + x * stride + v;
+                                if (best < 0 || a.data[at] > a.data[best]) {
+                                    best = at;
+                                }
+                            }
+                        }
+                        int out = i * o.size() + c * o.positions() + y * o.width() + x;
+                        assertEquals(a.data[best], z.data[out], 0.0);
+                        expectedIn[best] += g.data[out];
+                    }
+                }
+            }
+        }
+        assertArrayEquals(expectedIn, gIn.data, 0.0);
     }
 
     @Test
