@@ -18,7 +18,7 @@ public final class Fig5 implements Figure {
     static Fig4.EscapeSetup escapeSetup(Scale s) {
         return switch (s) {
             case TINY -> new Fig4.EscapeSetup(10, 12, 50, 1);
-            case QUICK -> new Fig4.EscapeSetup(100, 30, 1500, 1);
+            case QUICK -> new Fig4.EscapeSetup(100, 30, 1000, 1);
             case FULL -> new Fig4.EscapeSetup(200, 50, 20000, 1);
         };
     }
