@@ -22,16 +22,16 @@ import picocli.CommandLine.Spec;
         description = {"Reproduce the paper's figures: runs the experiments (cached per run in DIR/runs/), writes DIR/figN/ "
                 + "(CSV data, PNG+SVG plots, claims.json) and DIR/report.html (every figure, setup, claim with its numbers "
                 + "and pass/fail, provenance). Setups: docs/experiments.md.",
-                "FIGURE: fig1, fig2, fig3, fig4 or all. Exit status 0 also when a claim fails (the report says which)."})
+                "FIGURE: fig1 … fig6 or all. Exit status 0 also when a claim fails (the report says which)."})
 final class ReproduceCommand implements Callable<Integer> {
     /** Exit status when Ctrl-C stopped the runs (finished runs are kept for --resume). */
     static final int EXIT_STOPPED = 130;
 
-    @Parameters(index = "0", paramLabel = "FIGURE", description = "fig1 … fig4, or all.")
+    @Parameters(index = "0", paramLabel = "FIGURE", description = "fig1 … fig6, or all.")
     String figure;
 
     static final class ScaleChoice {
-        @Option(names = "--quick", description = "Minutes-sized runs (the default): Figures 1–4 within about 10 minutes on 2 cores.")
+        @Option(names = "--quick", description = "Minutes-sized runs (the default): Figures 1–4 within about 10 minutes, 5–6 within about 30, on 2 cores.")
         boolean quick;
         @Option(names = "--full", description = "Paper-like sizes (hours; see docs/experiments.md).")
         boolean full;
@@ -64,7 +64,7 @@ final class ReproduceCommand implements Callable<Integer> {
         } else {
             Figure f = Figure.byId(figure);
             if (f == null) {
-                throw new InputException("FIGURE: unknown figure '" + figure + "' (expected fig1, fig2, fig3, fig4 or all)");
+                throw new InputException("FIGURE: unknown figure '" + figure + "' (expected fig1 … fig6 or all)");
             }
             figures.add(f);
         }

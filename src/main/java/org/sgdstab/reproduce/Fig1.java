@@ -65,7 +65,7 @@ public final class Fig1 implements Figure {
 
         Table b = new Table("model", "size", "p", "seeds", "mu_mean", "mu_std", "final_loss_max");
         List<Plots.Series> series = new ArrayList<>();
-        Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44)};
+        Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(148, 103, 189)};
         Map<String, Double> spread = new LinkedHashMap<>();
         int ci = 0;
         for (Family f : Studies.FAMILIES) {

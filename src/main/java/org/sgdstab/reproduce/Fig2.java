@@ -32,7 +32,7 @@ public final class Fig2 implements Figure {
     public FigureOutput render(Problems p, long root, Map<RunTask, ObjectNode> results, RunCache runs, Path dir) {
         Table t = new Table("model", "step", "loss", "gamma", "mu1");
         List<Plots.Series> series = new ArrayList<>();
-        Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44)};
+        Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(148, 103, 189)};
         Map<String, Double> m = new LinkedHashMap<>();
         boolean ok = true;
         int ci = 0;

@@ -10,8 +10,8 @@ import java.util.Map;
  * Runs are planned first (so shared runs execute once and a progress bar knows the total), executed by
  * {@link Reproduce} through the {@link RunCache}, then handed back to {@link #render}.
  */
-public sealed interface Figure permits Fig1, Fig2, Fig3, Fig4 {
-    /** "fig1" … "fig4". */
+public sealed interface Figure permits Fig1, Fig2, Fig3, Fig4, Fig5, Fig6 {
+    /** "fig1" … "fig6". */
     String id();
 
     /** The runs, in a fixed order. */
@@ -27,10 +27,10 @@ public sealed interface Figure permits Fig1, Fig2, Fig3, Fig4 {
 
     /** Every figure, in order. */
     static List<Figure> all() {
-        return List.of(new Fig1(), new Fig2(), new Fig3(), new Fig4());
+        return List.of(new Fig1(), new Fig2(), new Fig3(), new Fig4(), new Fig5(), new Fig6());
     }
 
-    /** The figure called {@code id} ("fig1" … "fig4"), or null. */
+    /** The figure called {@code id} ("fig1" … "fig6"), or null. */
     static Figure byId(String id) {
         for (Figure f : all()) {
             if (f.id().equals(id)) {

@@ -10,7 +10,12 @@ import org.sgdstab.data.ImportConfig;
 import org.sgdstab.data.SyntheticConfig;
 import org.sgdstab.data.SyntheticData;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.nn.Conv2d;
+import org.sgdstab.nn.ConvPresets;
 import org.sgdstab.nn.Dense;
+import org.sgdstab.nn.Flatten;
+import org.sgdstab.nn.ImageShape;
+import org.sgdstab.nn.MaxPool2d;
 import org.sgdstab.nn.Initializer;
 import org.sgdstab.nn.Layer;
 import org.sgdstab.nn.Model;
@@ -34,6 +39,7 @@ public final class Problems {
     private final long seed;
     private final Map<Family, Dataset> data = new ConcurrentHashMap<>();
     private final Map<Family, Double> lr = new ConcurrentHashMap<>();
+    private final Map<Integer, Double> depthLr = new ConcurrentHashMap<>();
 
     /** Problems for one reproduction. */
     public Problems(Scale scale, long seed) {
@@ -74,7 +80,7 @@ public final class Problems {
                 }
                 yield new Dataset(x, g.y());
             }
-            case FCN -> fashion(s.n(), s.d(), dataSeed);
+            case FCN, CNN, VGG, RESNET -> fashion(s.n(), s.d(), dataSeed);
         };
     }
 
@@ -130,7 +136,57 @@ public final class Problems {
             // of the order it has at the minima (with PyTorch's default the product of three small matrices starts near 0).
             case LINEAR -> new Initializer.ScaledGaussian(1.0).initialize(ModelPresets.deepLinear(s.d(), new int[] {size, size}, 1), rng);
             case FCN -> new Initializer.TorchDefault().initialize(ModelPresets.mlp(s.d(), new int[] {size}, "tanh", 1), rng);
+            case CNN -> new Initializer.TorchDefault().initialize(smallCnn(side(s.d()), size), rng);
+            // He initialisation: without batch normalisation PyTorch's default (variance 1/(3 fan_in)) shrinks the
+            // signal layer by layer, and a VGG-19 would start with a constant output and vanishing gradients.
+            case VGG -> new Initializer.ScaledGaussian(Math.sqrt(2)).initialize(
+                    ConvPresets.vgg(size, channelMultiplier(f, scale), 1, side(s.d()), side(s.d()), 1), rng);
+            case RESNET -> new Initializer.Fixup().initialize(
+                    ConvPresets.resnet(size, channelMultiplier(f, scale), 1, side(s.d()), side(s.d()), 1), rng);
         };
+    }
+
+    /** The channel multiplier of the VGG and ResNet families at {@code scale} (1 for the others). */
+    static double channelMultiplier(Family f, Scale scale) {
+        return switch (f) {
+            // VGG: 64 … 512 channels scaled to 4 … 32 (tiny), 8 … 64 (quick), 16 … 128 (full).
+            case VGG -> switch (scale) {
+                case TINY -> 1.0 / 16;
+                case QUICK -> 1.0 / 8;
+                case FULL -> 1.0 / 4;
+            };
+            // ResNet: 16, 32, 64 channels scaled to 4, 8, 16 (tiny), 8, 16, 32 (quick), full width (full).
+            case RESNET -> switch (scale) {
+                case TINY -> 0.25;
+                case QUICK -> 0.5;
+                case FULL -> 1.0;
+            };
+            default -> 1.0;
+        };
+    }
+
+    private static int side(int d) {
+        return (int) Math.round(Math.sqrt(d));
+    }
+
+    /**
+     * The small CNN with a channel multiplier: conv3×3(1→c, pad 1) ReLU maxpool2 conv3×3(c→2c, pad 1) ReLU
+     * maxpool2, flatten, linear(→1); {@link ConvPresets#smallCnn} is the c = 16 member on any input.
+     */
+    static List<Layer> smallCnn(int side, int c) {
+        List<Layer> layers = new java.util.ArrayList<>();
+        ImageShape s = new ImageShape(1, side, side);
+        for (int out : new int[] {c, 2 * c}) {
+            Conv2d conv = new Conv2d(s, out, 3, 1, 1, true, true);
+            layers.add(conv);
+            layers.add(new Relu(conv.outputSize()));
+            MaxPool2d pool = new MaxPool2d(conv.outputShape(), 2, 2);
+            layers.add(pool);
+            s = pool.outputShape();
+        }
+        layers.add(new Flatten(s.size()));
+        layers.add(new Dense(s.size(), 1, true, true));
+        return layers;
     }
 
     /**
@@ -158,9 +214,28 @@ public final class Problems {
     /** λ_max(G) at a fresh model of the family's largest size (seeded by the root seed). */
     public double initialSharpness(Family f) {
         int[] sizes = setup(f).sizes();
-        Model m = model(f, sizes[sizes.length - 1], seed);
+        return initialSharpness(f, sizes[sizes.length - 1]);
+    }
+
+    /** λ_max(G) at a fresh model of the family at {@code size} (seeded by the root seed). */
+    double initialSharpness(Family f, int size) {
+        Model m = model(f, size, seed);
         Dataset dd = data(f);
         return NoiseAlignment.of(m.network(), m.theta(), dd.x(), dd.y()).fisherLambdaMax();
+    }
+
+    /**
+     * The SGD learning rate of the family at {@code size}: {@link #learningRate(Family)} for the families of
+     * the size studies (one η for every size); for VGG and ResNet a fraction of the GD edge at the
+     * initialisation of that depth, since their curvature at initialisation differs by orders of magnitude
+     * across depths and Figure 6 compares each depth with its own bound sqrt(B/µ)/η.
+     */
+    public double learningRate(Family f, int size) {
+        return switch (f) {
+            case VGG, RESNET -> depthLr.computeIfAbsent(f.ordinal() * 1_000_000 + size,
+                    k -> setup(f).lrFraction() * 2.0 / initialSharpness(f, size));
+            default -> learningRate(f);
+        };
     }
 
     /**

@@ -6,7 +6,7 @@ import org.sgdstab.io.InputException;
 public enum Scale {
     /** For tests: seconds per figure, only checks that everything runs and is written. */
     TINY,
-    /** Minutes: Figures 1–4 within 10 minutes on 2 cores. */
+    /** Minutes: Figures 1–4 within 10 minutes, Figures 5–6 within 30, on 2 cores. */
     QUICK,
     /** Paper-like sizes (hours). */
     FULL;

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The runs shared by Figures 1–3, built identically wherever they are used so the cache shares them. */
+/** The runs shared by Figures 1–3 and 5–6, built identically wherever they are used so the cache shares them. */
 final class Studies {
-    /** The families of Figures 1–4. */
-    static final List<Family> FAMILIES = List.of(Family.RF, Family.LINEAR, Family.FCN);
+    /** The families of Figures 1 and 2. */
+    static final List<Family> FAMILIES = List.of(Family.RF, Family.LINEAR, Family.FCN, Family.CNN);
+    /** The families of Figures 5 and 6. */
+    static final List<Family> DEEP = List.of(Family.VGG, Family.RESNET);
     /** The two batch sizes of Figure 3b. */
     static final int[] FIG3B_BATCHES = {5, 40};
 
@@ -19,7 +21,7 @@ final class Studies {
     /** SGD along training at the family's training size (Figures 1a, 2; the FCN one also 3b at B = 5). */
     static TrainTask along(Problems p, Family f, long root) {
         Setup s = p.setup(f);
-        return new TrainTask(f, s.trainSize(), root, Figure.runSeed(root, 0), p.learningRate(f), s.batch(), s.steps(), s.points(),
+        return new TrainTask(f, s.trainSize(), root, Figure.runSeed(root, 0), p.learningRate(f, s.trainSize()), s.batch(), s.steps(), s.points(),
                 f == Family.FCN && s.batch() == FIG3B_BATCHES[0], f == Family.FCN && s.batch() == FIG3B_BATCHES[0], false);
     }
 
@@ -30,19 +32,33 @@ final class Studies {
                 s.points(), true, true, false);
     }
 
-    /** SGD to convergence for every size and seed (Figures 1b, 3a): tasks[size][seed]. */
+    /**
+     * SGD to convergence for every size and seed (Figures 1b, 3a, 6a): tasks[size][seed]. The runs of Figure 3a's
+     * families also compute the Hessian at the end; VGG's and ResNet's also η*(B) (Figure 6).
+     */
     static List<List<TrainTask>> sizes(Problems p, Family f, long root) {
         Setup s = p.setup(f);
         List<List<TrainTask>> out = new ArrayList<>();
         for (int size : s.sizes()) {
             List<TrainTask> seeds = new ArrayList<>();
             for (int k = 0; k < s.seeds(); k++) {
-                seeds.add(new TrainTask(f, size, root, Figure.runSeed(root, k), p.learningRate(f), s.batch(), s.steps(), 0, false,
-                        Fig3.SIZE_FAMILIES.contains(f), false));
+                seeds.add(converge(p, f, size, s.batch(), k, root));
             }
             out.add(seeds);
         }
         return out;
+    }
+
+    /** The training size of a Figure 6 family trained to convergence at batch size b, seed index 0 (Figure 6b). */
+    static TrainTask batch(Problems p, Family f, int b, long root) {
+        return converge(p, f, p.setup(f).trainSize(), b, 0, root);
+    }
+
+    private static TrainTask converge(Problems p, Family f, int size, int b, int seedIndex, long root) {
+        Setup s = p.setup(f);
+        boolean deep = DEEP.contains(f);
+        return new TrainTask(f, size, root, Figure.runSeed(root, seedIndex), p.learningRate(f, size), b, s.steps(), 0, false,
+                deep || Fig3.SIZE_FAMILIES.contains(f), deep);
     }
 
     /** A run's trajectory.csv as columns by name. */
