@@ -105,7 +105,7 @@ public final class Fig6 implements Figure {
             mBound.put("max_ratio_over_depths_" + f.key(), worst);
             okBound &= worst <= 1.0;
             String base = "fig6a_" + f.key();
-            Plots.save(new Plots.Chart("Fig. 6a: " + f.label(), "depth", "at convergence", false, true, List.of(
+            Plots.save(new Plots.Chart("Fig. 6a: " + f.label(), "depth", "at convergence", false, decades(fro[0], bnd[0]), List.of(
                     new Plots.Series("‖H‖_F", depth, fro[0], fro[1], Plots.Style.LINE_MARKERS, COLORS[0]),
                     new Plots.Series("sqrt(B/µ)/η", depth, bnd[0], bnd[1], Plots.Style.LINE_MARKERS, COLORS[1]))),
                     dir.resolve(base), 560, 420);
@@ -162,7 +162,8 @@ public final class Fig6 implements Figure {
         Plots.save(new Plots.Chart("Fig. 6b: tightness of the Theorem 3.3 bound", "batch size B", "‖H‖_F / (sqrt(B/µ)/η)", true, false,
                 ratioSeries), dir.resolve("fig6b"), 560, 420);
         panels.add(new FigureOutput.Panel("fig6b", "(b) ‖H‖_F / (sqrt(B/µ)/η) at convergence against B (same η for every B)"));
-        Plots.save(new Plots.Chart("Fig. 6b: exact η*(B) and the bound's learning rate", "batch size B", "learning rate", true, true,
+        boolean logLr = decades(lrSeries.stream().map(Plots.Series::y).toArray(double[][]::new));
+        Plots.save(new Plots.Chart("Fig. 6b: exact η*(B) and the bound's learning rate", "batch size B", "learning rate", true, logLr,
                 lrSeries), dir.resolve("fig6b_lr"), 560, 420);
         panels.add(new FigureOutput.Panel("fig6b_lr", "(b) exact critical learning rate η*(B) at each end point, the bound's "
                 + "sqrt(B/µ)/‖H‖_F there, and the η trained with"));
@@ -183,6 +184,21 @@ public final class Fig6 implements Figure {
                 + "; η*(B): exact critical learning rate of linearised SGD (second-moment map, with replacement) at each end point"});
         return new FigureOutput(id(), "Flatness against the Theorem 3.3 bound for VGG- and ResNet-style networks", setup, panels,
                 List.of("fig6a.csv", "fig6b.csv"), claims);
+    }
+
+    /** Whether the finite positive values span more than a decade (a log axis shows no labels within one). */
+    static boolean decades(double[]... values) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (double[] v : values) {
+            for (double x : v) {
+                if (x > 0 && Double.isFinite(x)) {
+                    lo = Math.min(lo, x);
+                    hi = Math.max(hi, x);
+                }
+            }
+        }
+        return hi > 10 * lo;
     }
 
     private static double[] divide(double[] a, double[] b) {

@@ -30,7 +30,7 @@ import org.sgdstab.noise.NoiseAlignment;
  * are built once per process and shared read-only.
  */
 public final class Problems {
-    /** Fashion-MNIST classes of the FCN task: T-shirt/top (−1) against shirt (+1), a hard pair. */
+    /** Fashion-MNIST classes of the image tasks (FCN, CNN, VGG, ResNet): T-shirt/top (−1) against shirt (+1), a hard pair. */
     static final int[] FASHION_CLASSES = {0, 6};
     /** Teacher width of the random-feature task's targets. */
     static final int TEACHER_WIDTH = 16;
