@@ -23,7 +23,7 @@ public final class Workloads {
     /** Workloads of the table that are not implemented in this build. */
     public static final List<Unavailable> NOT_YET_AVAILABLE = List.of(
             new Unavailable("W4", "escape: 200 trajectories × 50 SGD steps, 50→200→1 tanh, n = 100, B = 5; target ≥ 10× a PyTorch loop",
-                    "needs the batched escape dynamics"));
+                    "measured by bench/escape_bench.sh, see docs/benchmarks.md"));
 
     /** Whether {@code id} names an implemented workload. */
     public static boolean isAvailable(String id) {
