@@ -20,7 +20,7 @@ public final class Workloads {
     public record Unavailable(String id, String description, String reason) {
     }
 
-    /** Workloads of the table that are not implemented in this build. */
+    /** Workloads of the table that this harness does not run itself (they have their own scripts). */
     public static final List<Unavailable> NOT_YET_AVAILABLE = List.of(
             new Unavailable("W4", "escape: 200 trajectories × 50 SGD steps, 50→200→1 tanh, n = 100, B = 5; target ≥ 10× a PyTorch loop",
                     "measured by bench/escape_bench.sh, see docs/benchmarks.md"));
