@@ -90,10 +90,31 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
     public final void rForward(Matrix in, Matrix out, double[] w, int off, Matrix dirs, int dirOff, Matrix dIn, Matrix dOut) {
         if (dIn == null) {
             dOut.zeroInPlace();
-        } else {
-            multiplyStacked(derivatives(in, out), dIn.data, dOut.data);
+            return;
+        }
+        // f′ is computed once per chunk of the per-sample block and applied to every stacked block,
+        // so no n × dim derivative array is allocated and each tangent is read and written once.
+        double[] a = in.data;
+        double[] z = out.data;
+        double[] t = dIn.data;
+        double[] r = dOut.data;
+        int block = a.length;
+        double[] d = new double[Math.min(CHUNK, block)];
+        for (int start = 0; start < block; start += CHUNK) {
+            int len = Math.min(CHUNK, block - start);
+            for (int i = 0; i < len; i++) {
+                d[i] = derivative(a[start + i], z[start + i]);
+            }
+            for (int base = start; base < r.length; base += block) {
+                for (int i = 0; i < len; i++) {
+                    r[base + i] = d[i] * t[base + i];
+                }
+            }
         }
     }
+
+    /** Elements per chunk of the fused R-passes: the chunk's f′ and f″ stay in L1 while all blocks use them. */
+    private static final int CHUNK = 1024;
 
     @Override
     public final void rBackward(Matrix in, Matrix out, double[] w, int off, Matrix dirs, int dirOff,
@@ -101,23 +122,35 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         if (rgIn == null) {
             return;
         }
-        multiplyStacked(derivatives(in, out), rgOut.data, rgIn.data);
-        if (gOut == null || dIn == null || secondDerivativeIsZero()) {
+        boolean second = gOut != null && dIn != null && !secondDerivativeIsZero();
+        if (!second) {
+            multiplyStacked(derivatives(in, out), rgOut.data, rgIn.data);
             return;
         }
-        // R{g_in} also has g_out ∘ f″(a) ∘ R{a}.
+        // One fused pass: R{g_in} = f′(a) ∘ R{g_out} + g_out ∘ f″(a) ∘ R{a}, with f′ and g_out ∘ f″
+        // computed once per chunk and applied to every stacked block.
         double[] a = in.data;
         double[] z = out.data;
-        double[] g2 = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            g2[i] = gOut.data[i] * secondDerivative(a[i], z[i]);
-        }
+        double[] g = gOut.data;
+        double[] rgo = rgOut.data;
         double[] t = dIn.data;
         double[] r = rgIn.data;
         int block = a.length;
-        for (int base = 0; base < r.length; base += block) {
-            for (int i = 0; i < block; i++) {
-                r[base + i] += g2[i] * t[base + i];
+        int chunk = Math.min(CHUNK, block);
+        double[] d1 = new double[chunk];
+        double[] g2 = new double[chunk];
+        for (int start = 0; start < block; start += CHUNK) {
+            int len = Math.min(CHUNK, block - start);
+            for (int i = 0; i < len; i++) {
+                double x = a[start + i];
+                double y = z[start + i];
+                d1[i] = derivative(x, y);
+                g2[i] = g[start + i] * secondDerivative(x, y);
+            }
+            for (int base = start; base < r.length; base += block) {
+                for (int i = 0; i < len; i++) {
+                    r[base + i] = d1[i] * rgo[base + i] + g2[i] * t[base + i];
+                }
             }
         }
     }
