@@ -112,19 +112,28 @@ public final class Dense implements Layer {
         Blas blas = Blas.get();
         int n = a.rows;
         int rows = dOut.rows;
+        boolean withDirs = dirs != null;
+        int p = withDirs ? dirs.cols : 0;
+        // The bias direction is written first (every row of block j gets b_j), so the GEMMs that
+        // follow accumulate onto it: no separate zeroing pass and no read-modify-write bias pass.
+        boolean prefilled = withDirs && bias;
+        if (prefilled) {
+            for (int j = 0; j < rows / n; j++) {
+                int vb = j * p + dirOff + in * out;
+                int base = j * n * out;
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(dirs.data, vb, dOut.data, base + r * out, out);
+                }
+            }
+        }
         if (dIn != null) {
-            blas.gemm(false, true, rows, out, in, 1.0, dIn.data, 0, in, w, off, in, 0.0, dOut.data, 0, out);
-        } else {
+            blas.gemm(false, true, rows, out, in, 1.0, dIn.data, 0, in, w, off, in, prefilled ? 1.0 : 0.0, dOut.data, 0, out);
+        } else if (!prefilled) {
             dOut.zeroInPlace();
         }
-        if (dirs != null) {
-            int p = dirs.cols;
+        if (withDirs) {
             for (int j = 0; j < rows / n; j++) {
-                int v = j * p + dirOff;
-                blas.gemm(false, true, n, out, in, 1.0, a.data, 0, in, dirs.data, v, in, 1.0, dOut.data, j * n * out, out);
-                if (bias) {
-                    addRowVector(dOut.data, j * n * out, n, dirs.data, v + in * out);
-                }
+                blas.gemm(false, true, n, out, in, 1.0, a.data, 0, in, dirs.data, j * p + dirOff, in, 1.0, dOut.data, j * n * out, out);
             }
         }
     }
@@ -132,6 +141,16 @@ public final class Dense implements Layer {
     @Override
     public void rBackward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff,
                           Matrix dIn, Matrix gOut, Matrix rgOut, Matrix rgIn, Matrix hv) {
+        rBackward(a, z, w, off, dirs, dirOff, dIn, gOut, rgOut, rgIn, hv, false);
+    }
+
+    /**
+     * {@link #rBackward(Matrix, Matrix, double[], int, Matrix, int, Matrix, Matrix, Matrix, Matrix, Matrix)}
+     * that, with {@code overwriteHv}, OVERWRITES this layer's block of every row of {@code hv}
+     * instead of adding to it, so that the caller need not zero the block first.
+     */
+    void rBackward(Matrix a, Matrix z, double[] w, int off, Matrix dirs, int dirOff,
+                   Matrix dIn, Matrix gOut, Matrix rgOut, Matrix rgIn, Matrix hv, boolean overwriteHv) {
         Blas blas = Blas.get();
         int n = a.rows;
         int rows = rgOut.rows;
@@ -150,11 +169,15 @@ public final class Dense implements Layer {
             int p = hv.cols;
             for (int j = 0; j < m; j++) {
                 int h = j * p + dirOff;
-                blas.gemm(true, false, out, in, n, 1.0, rgOut.data, j * n * out, out, a.data, 0, in, 1.0, hv.data, h, in);
+                blas.gemm(true, false, out, in, n, 1.0, rgOut.data, j * n * out, out, a.data, 0, in,
+                        overwriteHv ? 0.0 : 1.0, hv.data, h, in);
                 if (gOut != null && dIn != null) {
                     blas.gemm(true, false, out, in, n, 1.0, gOut.data, 0, out, dIn.data, j * n * in, in, 1.0, hv.data, h, in);
                 }
                 if (bias) {
+                    if (overwriteHv) {
+                        java.util.Arrays.fill(hv.data, h + in * out, h + in * out + out, 0.0);
+                    }
                     addColumnSums(rgOut.data, j * n * out, n, hv.data, h + in * out);
                 }
             }

@@ -303,9 +303,20 @@ public final class Network {
             layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
                     moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
         }
-        out.zeroInPlace();
         if (tangents[depth] == null) {
+            out.zeroInPlace();
             return;
+        }
+        // Dense layers overwrite their whole block of every row of out (see below); only the
+        // blocks of the other layers are zeroed, instead of the whole m × p output.
+        for (int l = 0; l < depth; l++) {
+            Layer layer = layers.get(l);
+            if (layer.trainable() && layer.paramCount() > 0 && !(layer instanceof Dense)) {
+                for (int j = 0; j < m; j++) {
+                    int start = j * parameterCount + offsets[l];
+                    java.util.Arrays.fill(out.data, start, start + layer.paramCount(), 0.0);
+                }
+            }
         }
         Matrix g = null;
         if (y != null) {
@@ -318,8 +329,13 @@ public final class Network {
             boolean below = l > lowestTrainable;
             Matrix rgIn = below ? new Matrix(m * n, layer.inputSize()) : null;
             double[] w = storage(l, theta);
-            layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
-                    tangents[l], g, rg, rgIn, moves ? out : null);
+            if (moves && layer instanceof Dense dense) {
+                dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
+                        tangents[l], g, rg, rgIn, out, true);
+            } else {
+                layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
+                        tangents[l], g, rg, rgIn, moves ? out : null);
+            }
             if (below && g != null) {
                 Matrix gIn = new Matrix(n, layer.inputSize());
                 layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);

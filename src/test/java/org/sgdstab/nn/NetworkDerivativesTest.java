@@ -181,6 +181,25 @@ class NetworkDerivativesTest {
         }
     }
 
+    /** The product overwrites its output: stale values in it (the Dense blocks are written, not zeroed and added to) do not leak. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.sgdstab.nn.TestNetworks#cases")
+    void productsOverwriteStaleOutput(String name, TestNetworks.Case c) {
+        int p = c.theta().length;
+        int m = 2;
+        Matrix v = TestNetworks.random(m, p, new SplittableRandom(8), 1.0);
+        Matrix hClean = new Matrix(m, p);
+        Matrix gClean = new Matrix(m, p);
+        c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), v, hClean);
+        c.net().gaussNewtonVectorProduct(c.theta(), c.x(), v, gClean);
+        Matrix hStale = TestNetworks.random(m, p, new SplittableRandom(9), 1e3);
+        Matrix gStale = TestNetworks.random(m, p, new SplittableRandom(10), 1e3);
+        c.net().hessianVectorProduct(c.theta(), c.x(), c.y(), v, hStale);
+        c.net().gaussNewtonVectorProduct(c.theta(), c.x(), v, gStale);
+        assertArrayEquals(hClean.data, hStale.data, 0.0, name + " H");
+        assertArrayEquals(gClean.data, gStale.data, 0.0, name + " G");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.sgdstab.nn.TestNetworks#cases")
     void gaussNewtonEqualsExplicitJtJOverN(String name, TestNetworks.Case c) {
