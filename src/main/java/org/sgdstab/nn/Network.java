@@ -323,11 +323,14 @@ public final class Network {
             g = pass.output().copy().addInPlace(-1.0, y).scaleInPlace(1.0 / n);
         }
         Matrix rg = tangents[depth].copy().scaleInPlace(1.0 / n);
+        // Dead buffers (a tangent or an R-sensitivity the layer above has consumed) are reused for
+        // rgIn where the layer overwrites rgIn without reading it: no m·n × width allocation and zeroing.
+        java.util.List<double[]> free = new java.util.ArrayList<>();
         for (int l = depth - 1; l >= lowestTrainable; l--) {
             Layer layer = layers.get(l);
             boolean moves = layer.trainable() && layer.paramCount() > 0;
             boolean below = l > lowestTrainable;
-            Matrix rgIn = below ? new Matrix(m * n, layer.inputSize()) : null;
+            Matrix rgIn = below ? scratch(free, m * n, layer.inputSize(), overwritesRgIn(layer)) : null;
             double[] w = storage(l, theta);
             if (moves && layer instanceof Dense dense) {
                 dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
@@ -341,8 +344,31 @@ public final class Network {
                 layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
                 g = gIn;
             }
+            free.add(rg.data);
+            if (tangents[l] != null) {
+                free.add(tangents[l].data);
+                tangents[l] = null;
+            }
             rg = rgIn;
         }
+    }
+
+    /** Layers whose rBackward writes every element of rgIn before reading any of it. */
+    private static boolean overwritesRgIn(Layer layer) {
+        return layer instanceof Dense || layer instanceof Elementwise;
+    }
+
+    /** A rows × cols matrix: a dead buffer of that size taken from {@code free} when {@code reuse}, else a new zeroed one. */
+    private static Matrix scratch(java.util.List<double[]> free, int rows, int cols, boolean reuse) {
+        if (reuse) {
+            long size = (long) rows * cols;
+            for (int i = 0; i < free.size(); i++) {
+                if (free.get(i).length == size) {
+                    return new Matrix(rows, cols, free.remove(i));
+                }
+            }
+        }
+        return new Matrix(rows, cols);
     }
 
     /** The Hessian of the loss at θ on (x, y) as a block operator. θ, x, y must not change while it is used. */
