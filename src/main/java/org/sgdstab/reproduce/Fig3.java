@@ -131,7 +131,7 @@ public final class Fig3 implements Figure {
         for (Family f : SIZE_FAMILIES) {
             Studies.setupRows(setup, p, f);
         }
-        setup.add(new String[] {"Hessian", "exact (p ≤ 4096) or Hutchinson with " + TrainTask.PROBES + " probes"});
+        setup.add(new String[] {"Hessian", "exact (p ≤ " + TrainTask.EXACT_MAX_P + ") or Hutchinson with " + TrainTask.PROBES + " probes"});
         setup.add(new String[] {"panel (b)", "FCN at width " + p.setup(Family.FCN).trainSize() + ", same η, B ∈ {5, 40}"});
         return new FigureOutput(id(), "Flatness at convergence and the Theorem 3.3 bound", setup, panels,
                 List.of("fig3a.csv", "fig3b.csv"), claims);
