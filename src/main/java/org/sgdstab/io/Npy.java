@@ -13,11 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,18 +67,7 @@ public final class Npy {
      *     dtype, or its data length does not match its shape
      */
     public static NdArray read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw fail(file, "is a directory, not a .npy file");
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, ch);
-        } catch (NoSuchFileException e) {
-            throw fail(file, "no such file");
-        } catch (AccessDeniedException e) {
-            throw fail(file, "permission denied");
-        } catch (IOException e) {
-            throw fail(file, "cannot read: " + oneLine(e.getMessage()));
-        }
+        return InputFiles.read(file, ".npy file", Npy::read);
     }
 
     private static NdArray read(Path file, FileChannel ch) throws IOException {
@@ -458,12 +443,8 @@ public final class Npy {
     }
 
     private static String quote(String header) {
-        String s = oneLine(header.strip());
+        String s = InputFiles.oneLine(header.strip());
         return s.length() <= QUOTE_CHARS ? s : s.substring(0, QUOTE_CHARS) + "...";
-    }
-
-    static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     private static InputException fail(Path file, String problem) {

@@ -18,11 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -94,18 +90,7 @@ public final class Safetensors {
      *     a tensor whose dtype is not F64, F32, F16 or BF16
      */
     public static SafetensorsFile read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw fail(file, "is a directory, not a safetensors file");
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, ch);
-        } catch (NoSuchFileException e) {
-            throw fail(file, "no such file");
-        } catch (AccessDeniedException e) {
-            throw fail(file, "permission denied");
-        } catch (IOException e) {
-            throw fail(file, "cannot read: " + Npy.oneLine(e.getMessage()));
-        }
+        return InputFiles.read(file, "safetensors file", Safetensors::read);
     }
 
     private static SafetensorsFile read(Path file, FileChannel ch) throws IOException {
@@ -139,7 +124,7 @@ public final class Safetensors {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail(file, "header is not valid JSON: " + Npy.oneLine(e.getOriginalMessage()));
+            throw fail(file, "header is not valid JSON: " + InputFiles.oneLine(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw fail(file, "header is not a JSON object");
