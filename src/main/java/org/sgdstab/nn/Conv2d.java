@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.Parallel;
 
 /**
  * A 2-d convolution (PyTorch's {@code nn.Conv2d} with groups = dilation = 1): for each sample,
@@ -56,6 +57,11 @@ public final class Conv2d implements Layer {
      */
     static final int ROW_BLOCK_DOUBLES = 1 << 16;
     /**
+     * Upper bound, in doubles, of the blocks of the transposed convolution (4 MiB): enough samples
+     * per block that their col2im scatter-adds can run in parallel.
+     */
+    static final int TRANSPOSE_BLOCK_DOUBLES = 1 << 19;
+    /**
      * AUTO takes the per-sample route when its flops are at most this multiple of the spatial
      * route's. 1: the two are flop-for-flop comparable (both are dominated by large GEMMs/SYRKs).
      */
@@ -65,6 +71,12 @@ public final class Conv2d implements Layer {
      * gradients (nK × (C_in·kh·kw + 1)) would exceed this many doubles (256 MiB).
      */
     static final long PER_SAMPLE_MAX_SLICE_DOUBLES = 1L << 25;
+    /**
+     * The per-sample route's slab of gradients (nK rows × the channels of one slice) may take this
+     * many work arrays (8 × 32 MiB = 256 MiB by default, the same as the bound above): Θ itself is
+     * already nK × nK, and fewer, wider slices mean one im2col per sample and a SYRK near peak.
+     */
+    static final int PER_SAMPLE_SLAB_FACTOR = 8;
 
     private final Window win;
     private final int cout;
@@ -390,7 +402,10 @@ public final class Conv2d implements Layer {
         int k = rows / n;
         Blas blas = Blas.get();
         int perChannel = kd + (bias ? 1 : 0);
-        int cb = (int) Math.max(1, Math.min(cout, workspace / ((long) rows * perChannel)));
+        // Z is built for as many output channels at once as the slab bound allows: each extra slice
+        // repeats every sample's im2col and runs a narrower, less efficient SYRK.
+        long slabBound = (long) PER_SAMPLE_SLAB_FACTOR * workspace;
+        int cb = (int) Math.max(1, Math.min(cout, slabBound / ((long) rows * perChannel)));
         double[] slab = new double[rows * cb * perChannel];
         double[] cols = new double[kd * pos];
         // The K sensitivity slices of one sample, stacked, so that one (K·cw × S)·(S × kd) GEMM
@@ -433,8 +448,12 @@ public final class Conv2d implements Layer {
 
     /** Samples per block so that patch and output work arrays stay within the row-kernel block bound. */
     private int blockSamples(int rows) {
+        return blockSamples(rows, ROW_BLOCK_DOUBLES);
+    }
+
+    private int blockSamples(int rows, int bound) {
         long perSample = (long) (kd + cout) * pos;
-        return (int) Math.max(1, Math.min(rows, Math.min(workspace, ROW_BLOCK_DOUBLES) / perSample));
+        return (int) Math.max(1, Math.min(rows, Math.min(workspace, bound) / perSample));
     }
 
     /**
@@ -486,7 +505,7 @@ public final class Conv2d implements Layer {
      */
     private void convolveTranspose(double[] g, int gRow0, int rows, double[] w, int wOff, double[] x, int xRow0, boolean accumulate) {
         Blas blas = Blas.get();
-        int bs = blockSamples(rows);
+        int bs = blockSamples(rows, TRANSPOSE_BLOCK_DOUBLES);
         double[] dcols = new double[kd * bs * pos];
         double[] gbuf = bs > 1 ? new double[cout * bs * pos] : null;
         for (int i0 = 0; i0 < rows; i0 += bs) {
@@ -498,13 +517,17 @@ public final class Conv2d implements Layer {
                 gather(g, (gRow0 + i0) * outSize, b, gbuf);
                 blas.gemm(true, false, kd, ld, cout, 1.0, w, wOff, kd, gbuf, 0, ld, 0.0, dcols, 0, ld);
             }
-            for (int j = 0; j < b; j++) {
-                int xo = (xRow0 + i0 + j) * inSize;
-                if (!accumulate) {
-                    Arrays.fill(x, xo, xo + inSize, 0.0);
+            // col2im is a scatter-add, memory-bound while OpenBLAS idles: the samples go in parallel.
+            int blockStart = xRow0 + i0;
+            Parallel.forRange(b, 1, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int xo = (blockStart + j) * inSize;
+                    if (!accumulate) {
+                        Arrays.fill(x, xo, xo + inSize, 0.0);
+                    }
+                    win.col2imAdd(dcols, j * pos, ld, x, xo);
                 }
-                win.col2imAdd(dcols, j * pos, ld, x, xo);
-            }
+            });
         }
     }
 

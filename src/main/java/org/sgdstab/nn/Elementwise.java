@@ -65,13 +65,20 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
 
     /** f′ at every forward input, n × dim. */
     private double[] derivatives(Matrix in, Matrix out) {
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] d = new double[a.length];
+        double[] d = new double[in.data.length];
+        derivatives(in.data, out.data, d);
+        return d;
+    }
+
+    /**
+     * d[i] = f′(a[i]) given z[i] = f(a[i]); a subclass may override with a specialised loop (the
+     * generic one calls {@link #derivative} per entry, which the JIT cannot inline once several
+     * activations share this loop). Modifies d.
+     */
+    protected void derivatives(double[] a, double[] z, double[] d) {
         for (int i = 0; i < a.length; i++) {
             d[i] = derivative(a[i], z[i]);
         }
-        return d;
     }
 
     @Override
@@ -79,6 +86,12 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         if (gIn != null) {
             multiplyStacked(derivatives(in, out), gOut.data, gIn.data);
         }
+    }
+
+    /** Each entry of gIn depends only on the same entry of gOut. */
+    @Override
+    public final boolean backwardInPlace() {
+        return true;
     }
 
     @Override

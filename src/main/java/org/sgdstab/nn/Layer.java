@@ -73,6 +73,15 @@ public sealed interface Layer
     void backward(Matrix in, Matrix out, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff);
 
     /**
+     * Whether {@link #backward} accepts {@code gIn == gOut} (the same matrix), overwriting the
+     * output sensitivities with the input ones. True for elementwise layers, whose backward reads
+     * each entry before writing it; callers use it to avoid a stacked-batch-sized allocation.
+     */
+    default boolean backwardInPlace() {
+        return false;
+    }
+
+    /**
      * Adds this layer's contribution to the empirical NTK Gram matrix: for stacked rows a, b,
      * {@code gram[a][b] += ⟨∂(sens_a · out_{a%n})/∂w, ∂(sens_b · out_{b%n})/∂w⟩}, computed without
      * forming per-sample gradients where that is cheaper.

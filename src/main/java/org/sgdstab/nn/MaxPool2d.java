@@ -2,6 +2,7 @@ package org.sgdstab.nn;
 
 import java.util.Arrays;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.Parallel;
 
 /**
  * Max pooling per channel over kh × kw windows with strides sh, sw and no padding (PyTorch's
@@ -26,7 +27,16 @@ public final class MaxPool2d extends Pool2d {
 
     /** For each sample i and output feature o, the input feature index of the window's first maximum (n × outSize). */
     private int[] argmax(Matrix a) {
-        int n = a.rows;
+        int[] idx = new int[a.rows * outSize];
+        Parallel.forRange(a.rows, ARGMAX_SAMPLES_PER_TASK, (from, to) -> argmax(a.data, from, to, idx));
+        return idx;
+    }
+
+    /** Samples per parallel task of the argmax scan. */
+    private static final int ARGMAX_SAMPLES_PER_TASK = 8;
+
+    /** idx rows [from, to) of {@link #argmax(Matrix)}. Modifies idx. */
+    private void argmax(double[] x, int from, int to, int[] idx) {
         int channels = win.input().channels();
         int h = win.input().height();
         int w = win.input().width();
@@ -36,9 +46,7 @@ public final class MaxPool2d extends Pool2d {
         int kw = win.kw();
         int sh = win.sh();
         int sw = win.sw();
-        int[] idx = new int[n * outSize];
-        double[] x = a.data;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int row = i * inSize;
             int o = i * outSize;
             for (int c = 0; c < channels; c++) {
@@ -85,30 +93,40 @@ public final class MaxPool2d extends Pool2d {
                 }
             }
         }
-        return idx;
     }
 
     @Override
     public void forward(Matrix a, double[] w, int off, Matrix z) {
         int[] idx = argmax(a);
-        for (int q = 0; q < idx.length; q++) {
-            z.data[q] = a.data[(q / outSize) * inSize + idx[q]];
-        }
-    }
-
-    /** dst row q (overwritten) gets src row q's entries added at the argmax positions of sample q % n. */
-    private void route(int[] idx, int n, double[] src, double[] dst) {
-        Arrays.fill(dst, 0.0);
-        int rows = src.length / outSize;
-        for (int q = 0; q < rows; q++) {
-            int base = (q % n) * outSize;
-            int in = q * inSize;
-            int out = q * outSize;
-            for (int o = 0; o < outSize; o++) {
-                dst[in + idx[base + o]] += src[out + o];
+        for (int i = 0; i < a.rows; i++) {
+            int row = i * inSize;
+            for (int o = i * outSize, end = o + outSize; o < end; o++) {
+                z.data[o] = a.data[row + idx[o]];
             }
         }
     }
+
+    /**
+     * dst row q (overwritten) gets src row q's entries added at the argmax positions of sample q % n.
+     * Row by row, so each row is cleared and scattered while it sits in cache; rows in parallel.
+     */
+    private void route(int[] idx, int n, double[] src, double[] dst) {
+        int rows = src.length / outSize;
+        Parallel.forRange(rows, ROUTE_ROWS_PER_TASK, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int base = (q % n) * outSize;
+                int in = q * inSize;
+                int out = q * outSize;
+                Arrays.fill(dst, in, in + inSize, 0.0);
+                for (int o = 0; o < outSize; o++) {
+                    dst[in + idx[base + o]] += src[out + o];
+                }
+            }
+        });
+    }
+
+    /** Rows per parallel task of {@link #route}: enough that a task's work dwarfs its scheduling. */
+    private static final int ROUTE_ROWS_PER_TASK = 16;
 
     @Override
     public void backward(Matrix a, Matrix z, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {

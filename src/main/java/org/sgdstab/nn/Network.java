@@ -217,7 +217,7 @@ public final class Network {
                 layer.addGram(pass.input(l), pass.input(l + 1), theta, offsets[l], sens, gramKMajor);
             }
             if (l > lowestTrainable) {
-                Matrix gIn = new Matrix(rows, layer.inputSize());
+                Matrix gIn = layer.backwardInPlace() ? sens : new Matrix(rows, layer.inputSize());
                 layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], sens, gIn, null, 0);
                 sens = gIn;
             }
