@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.sgdstab.data.ImportConfig;
 import org.sgdstab.io.NdArray;
+import org.sgdstab.linalg.Blas;
+import org.sgdstab.linalg.Matrix;
 import org.sgdstab.nn.Conv2d;
 import org.sgdstab.nn.Layer;
 import org.sgdstab.nn.Network;
@@ -19,6 +21,12 @@ import org.sgdstab.nn.Network;
  */
 public record CnnNtk(Scale scale, long seed, Path fashionMnist) implements Workload {
     static final String VARIANT = "gram";
+    /**
+     * The one product an exact Θ by per-sample gradients cannot avoid: Z·Zᵀ for the widest
+     * per-sample-route layer's gradients Z (nK × p_layer), a single SYRK on seeded values. Timed in
+     * the same run, it bounds from below what any implementation of that route can reach here.
+     */
+    static final String FLOOR = "syrk-floor";
     static final String PEER = "functorch-jjt";
 
     /** The default data location ({@code /usr/share/datasets/fashion-mnist}). */
@@ -44,7 +52,19 @@ public record CnnNtk(Scale scale, long seed, Path fashionMnist) implements Workl
 
     @Override
     public List<String> variants() {
-        return List.of(VARIANT);
+        return List.of(VARIANT, FLOOR);
+    }
+
+    /** The parameter count of the largest layer whose Gram goes through per-sample gradients (0 if none). */
+    int widestPerSampleLayer() {
+        int n = problem().n();
+        int widest = 0;
+        for (Layer l : problem().layers()) {
+            if (l instanceof Conv2d c && c.resolveGramStrategy(n, CnnProblem.CLASSES) == Conv2d.GramStrategy.PER_SAMPLE) {
+                widest = Math.max(widest, l.paramCount());
+            }
+        }
+        return widest;
     }
 
     /**
@@ -54,6 +74,10 @@ public record CnnNtk(Scale scale, long seed, Path fashionMnist) implements Workl
     @Override
     public double gemmFlops(String variant) {
         int n = problem().n();
+        if (variant.equals(FLOOR)) {
+            double rows = (double) n * CnnProblem.CLASSES;
+            return rows * rows * widestPerSampleLayer();
+        }
         int k = CnnProblem.CLASSES;
         double f = 0;
         for (Layer l : problem().layers()) {
@@ -81,7 +105,19 @@ public record CnnNtk(Scale scale, long seed, Path fashionMnist) implements Workl
         CnnProblem.Built b = problem().build(dir, spec -> spec.put("computes", "Θ, row/column i·K + k"));
         Network net = b.model().network();
         double[] theta = b.model().theta();
+        int rows = problem().n() * CnnProblem.CLASSES;
+        int width = Math.max(1, widestPerSampleLayer());
+        double[] z = new double[rows * width];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < z.length; i++) {
+            z[i] = rng.nextDouble() - 0.5;
+        }
         return variant -> {
+            if (variant.equals(FLOOR)) {
+                Matrix zzt = new Matrix(rows, rows);
+                Blas.get().syrk(false, rows, width, 1.0, z, 0, width, 0.0, zzt.data, 0, rows);
+                return Map.of("floor_trace", NdArray.of(new Matrix(1, 1, new double[] {zzt.trace()})));
+            }
             if (!variant.equals(VARIANT)) {
                 throw new IllegalArgumentException("W6 has no variant " + variant);
             }
