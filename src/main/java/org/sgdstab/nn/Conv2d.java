@@ -394,7 +394,8 @@ public final class Conv2d implements Layer {
 
     /**
      * Θ += Z·Zᵀ with Z (nK × p_layer) the per-sample gradients, built one slice of output channels
-     * at a time (rows of Z_slice: [δ_a[c0..c1) · P_iᵀ | spatial sums of δ_a[c0..c1)]).
+     * at a time (row (a, i) of Z_slice: for each channel c of the slice, δ_a[c] · P_iᵀ then, with a
+     * bias, the spatial sum of δ_a[c]).
      */
     private void perSampleGram(Matrix a, Matrix sens, Matrix gram) {
         int n = a.rows;
@@ -407,11 +408,16 @@ public final class Conv2d implements Layer {
         long slabBound = (long) PER_SAMPLE_SLAB_FACTOR * workspace;
         int cb = (int) Math.max(1, Math.min(cout, slabBound / ((long) rows * perChannel)));
         double[] slab = new double[rows * cb * perChannel];
-        double[] cols = new double[kd * pos];
+        // With a bias the patch matrix gets a row of ones, so the same GEMM yields the spatial sums
+        // (the bias gradient) as column kd of each channel's row: Z's column order does not matter to Z·Zᵀ.
+        double[] cols = new double[perChannel * pos];
+        if (bias) {
+            Arrays.fill(cols, kd * pos, perChannel * pos, 1.0);
+        }
         // The K sensitivity slices of one sample, stacked, so that one (K·cw × S)·(S × kd) GEMM
         // serves all K rows: K separate cw-row GEMMs are too small to run near peak.
         double[] si = new double[k * cb * pos];
-        double[] gi = new double[k * cb * kd];
+        double[] gi = new double[k * cb * perChannel];
         double[] s = sens.data;
         for (int c0 = 0; c0 < cout; c0 += cb) {
             int cw = Math.min(cb, cout - c0);
@@ -422,20 +428,9 @@ public final class Conv2d implements Layer {
                 for (int q = 0; q < k; q++) {
                     System.arraycopy(s, (q * n + i) * outSize + c0 * pos, si, q * block, block);
                 }
-                blas.gemm(false, true, k * cw, kd, pos, 1.0, si, 0, pos, cols, 0, pos, 0.0, gi, 0, kd);
+                blas.gemm(false, true, k * cw, perChannel, pos, 1.0, si, 0, pos, cols, 0, pos, 0.0, gi, 0, perChannel);
                 for (int q = 0; q < k; q++) {
-                    int dst = (q * n + i) * width;
-                    System.arraycopy(gi, q * cw * kd, slab, dst, cw * kd);
-                    if (bias) {
-                        for (int c = 0; c < cw; c++) {
-                            double sum = 0.0;
-                            int base = q * block + c * pos;
-                            for (int t = 0; t < pos; t++) {
-                                sum += si[base + t];
-                            }
-                            slab[dst + cw * kd + c] = sum;
-                        }
-                    }
+                    System.arraycopy(gi, q * width, slab, (q * n + i) * width, width);
                 }
             }
             blas.syrk(false, rows, width, 1.0, slab, 0, width, 1.0, gram.data, 0, rows);
