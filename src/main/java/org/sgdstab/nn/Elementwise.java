@@ -63,21 +63,24 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
     }
 
-    /** f′ at every forward input, n × dim. */
-    private double[] derivatives(Matrix in, Matrix out) {
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = derivative(a[i], z[i]);
-        }
-        return d;
+    /**
+     * True when f″ = r(y)·f′ everywhere for some r of the output y = f(x) (see {@link #curvatureRatio}),
+     * or f″ vanishes. Then the second-order term of R-backward, g ∘ f″ ∘ R{a}, equals
+     * g ∘ r(y) ∘ R{f(a)}, so it needs only the OUTPUT tangent and the input tangent may be overwritten.
+     */
+    protected boolean hasCurvatureRatio() {
+        return secondDerivativeIsZero();
+    }
+
+    /** r = f″/f′ given x and y = f(x), for activations with {@link #hasCurvatureRatio()}; unused otherwise. */
+    protected double curvatureRatio(double x, double y) {
+        return 0.0;
     }
 
     @Override
     public final void backward(Matrix in, Matrix out, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {
         if (gIn != null) {
-            multiplyStacked(derivatives(in, out), gOut.data, gIn.data);
+            multiplyByDerivative(in.data, out.data, gOut.data, gIn.data);
         }
     }
 
@@ -92,25 +95,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
             dOut.zeroInPlace();
             return;
         }
-        // f′ is computed once per chunk of the per-sample block and applied to every stacked block,
-        // so no n × dim derivative array is allocated and each tangent is read and written once.
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] t = dIn.data;
-        double[] r = dOut.data;
-        int block = a.length;
-        double[] d = new double[Math.min(CHUNK, block)];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                d[i] = derivative(a[start + i], z[start + i]);
-            }
-            for (int base = start; base < r.length; base += block) {
-                for (int i = 0; i < len; i++) {
-                    r[base + i] = d[i] * t[base + i];
-                }
-            }
-        }
+        multiplyByDerivative(in.data, out.data, dIn.data, dOut.data);
     }
 
     /** Elements per chunk of the fused R-passes: the chunk's f′ and f″ stay in L1 while all blocks use them. */
@@ -124,7 +109,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
         boolean second = gOut != null && dIn != null && !secondDerivativeIsZero();
         if (!second) {
-            multiplyStacked(derivatives(in, out), rgOut.data, rgIn.data);
+            multiplyByDerivative(in.data, out.data, rgOut.data, rgIn.data);
             return;
         }
         // One fused pass: R{g_in} = f′(a) ∘ R{g_out} + g_out ∘ f″(a) ∘ R{a}, with f′ and g_out ∘ f″
@@ -155,12 +140,75 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
     }
 
-    /** dst[q] = perSample[q % (n·dim)] · src[q] over a stacked batch. */
-    private static void multiplyStacked(double[] perSample, double[] src, double[] dst) {
-        int block = perSample.length;
-        for (int base = 0; base < src.length; base += block) {
-            for (int i = 0; i < block; i++) {
-                dst[base + i] = perSample[i] * src[base + i];
+    /**
+     * The forward tangent in place, for {@link Network}'s R-operator when {@link #hasCurvatureRatio()}:
+     * tangent ← f′(a) ∘ tangent, so that the input tangent's buffer becomes the output tangent.
+     *
+     * @param tangent m·n × dim. Modified.
+     */
+    final void rForwardInPlace(Matrix in, Matrix out, Matrix tangent) {
+        multiplyByDerivative(in.data, out.data, tangent.data, tangent.data);
+    }
+
+    /**
+     * R-backward in place from the OUTPUT tangent, valid when {@link #hasCurvatureRatio()} or gOut is null:
+     * rg ← f′(a) ∘ rg + g ∘ r(y) ∘ R{f(a)}, with R{f(a)} = f′(a) ∘ R{a} the output tangent.
+     * The result equals {@link #rBackward}'s to rounding (f″·t is evaluated as r·(f′·t)).
+     *
+     * @param gOut       n × dim output sensitivity, or null (Gauss–Newton: no second-order term). Not modified.
+     * @param outTangent m·n × dim output tangent from {@link #rForwardInPlace}. Not modified.
+     * @param rg         m·n × dim: R{g_out} on entry, R{g_in} on return. Modified.
+     */
+    final void rBackwardInPlace(Matrix in, Matrix out, Matrix gOut, Matrix outTangent, Matrix rg) {
+        if (gOut == null || secondDerivativeIsZero()) {
+            multiplyByDerivative(in.data, out.data, rg.data, rg.data);
+            return;
+        }
+        if (!hasCurvatureRatio()) {
+            throw new IllegalStateException(typeName() + " has no curvature ratio; its second-order term needs the input tangent");
+        }
+        double[] a = in.data;
+        double[] z = out.data;
+        double[] g = gOut.data;
+        double[] t = outTangent.data;
+        double[] r = rg.data;
+        int block = a.length;
+        int chunk = Math.min(CHUNK, block);
+        double[] d1 = new double[chunk];
+        double[] g2 = new double[chunk];
+        for (int start = 0; start < block; start += CHUNK) {
+            int len = Math.min(CHUNK, block - start);
+            for (int i = 0; i < len; i++) {
+                double x = a[start + i];
+                double y = z[start + i];
+                d1[i] = derivative(x, y);
+                g2[i] = g[start + i] * curvatureRatio(x, y);
+            }
+            for (int base = start; base < r.length; base += block) {
+                for (int i = 0; i < len; i++) {
+                    r[base + i] = d1[i] * r[base + i] + g2[i] * t[base + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * dst[q] = f′(a[q % (n·dim)]) · src[q] over a stacked batch; dst may be src. f′ is computed once
+     * per chunk of the per-sample block and applied to every stacked block, so no n × dim derivative
+     * array is allocated and each element of src and dst is touched once.
+     */
+    private void multiplyByDerivative(double[] a, double[] z, double[] src, double[] dst) {
+        int block = a.length;
+        double[] d = new double[Math.min(CHUNK, block)];
+        for (int start = 0; start < block; start += CHUNK) {
+            int len = Math.min(CHUNK, block - start);
+            for (int i = 0; i < len; i++) {
+                d[i] = derivative(a[start + i], z[start + i]);
+            }
+            for (int base = start; base < dst.length; base += block) {
+                for (int i = 0; i < len; i++) {
+                    dst[base + i] = d[i] * src[base + i];
+                }
             }
         }
     }
