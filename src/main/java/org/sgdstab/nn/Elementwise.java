@@ -2,6 +2,7 @@ package org.sgdstab.nn;
 
 import java.util.List;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.VectorMath;
 
 /**
  * An elementwise activation z = f(a) without parameters. A subclass supplies only f, f′ and f″;
@@ -133,9 +134,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
                 g2[i] = g[start + i] * secondDerivative(x, y);
             }
             for (int base = start; base < r.length; base += block) {
-                for (int i = 0; i < len; i++) {
-                    r[base + i] = d1[i] * rgo[base + i] + g2[i] * t[base + i];
-                }
+                VectorMath.multiplyAdd(d1, 0, rgo, base, g2, 0, t, base, r, base, len);
             }
         }
     }
@@ -185,9 +184,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
                 g2[i] = g[start + i] * curvatureRatio(x, y);
             }
             for (int base = start; base < r.length; base += block) {
-                for (int i = 0; i < len; i++) {
-                    r[base + i] = d1[i] * r[base + i] + g2[i] * t[base + i];
-                }
+                VectorMath.multiplyAdd(d1, 0, r, base, g2, 0, t, base, r, base, len);
             }
         }
     }
@@ -206,9 +203,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
                 d[i] = derivative(a[start + i], z[start + i]);
             }
             for (int base = start; base < dst.length; base += block) {
-                for (int i = 0; i < len; i++) {
-                    dst[base + i] = d[i] * src[base + i];
-                }
+                VectorMath.multiply(d, 0, src, base, dst, base, len);
             }
         }
     }
