@@ -137,10 +137,49 @@ public final class Dense implements Layer {
             dOut.zeroInPlace();
         }
         if (withDirs) {
-            for (int j = 0; j < rows / n; j++) {
-                blas.gemm(false, true, n, out, in, 1.0, a.data, 0, in, dirs.data, j * p + dirOff, in, 1.0, dOut.data, j * n * out, out);
+            int m = rows / n;
+            if (batchesDirections(m)) {
+                // P = a · [D_0; …; D_{m−1}]ᵀ (n × m·out) in one GEMM, then added block by block.
+                double[] dcat = gatherDirections(dirs, dirOff, m);
+                double[] prod = new double[n * m * out];
+                blas.gemm(false, true, n, m * out, in, 1.0, a.data, 0, in, dcat, 0, in, 0.0, prod, 0, m * out);
+                for (int j = 0; j < m; j++) {
+                    for (int r = 0; r < n; r++) {
+                        int dst = (j * n + r) * out;
+                        int src = r * m * out + j * out;
+                        for (int c = 0; c < out; c++) {
+                            dOut.data[dst + c] += prod[src + c];
+                        }
+                    }
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    blas.gemm(false, true, n, out, in, 1.0, a.data, 0, in, dirs.data, j * p + dirOff, in, 1.0, dOut.data, j * n * out, out);
+                }
             }
         }
+    }
+
+    /**
+     * Below this output width, the m per-direction GEMMs with an n × out result (the direction term
+     * of R-forward) run far from peak; they are done as one GEMM with an m·out-wide result instead,
+     * at the price of gathering m small blocks (out = 10: 6.5 → 4.4 ms for the whole R-forward).
+     * Batching rgOutᵀ·a of R-backward the same way measured no gain.
+     */
+    private static final int BATCH_BELOW_OUT = 32;
+
+    private boolean batchesDirections(int m) {
+        return m > 1 && out < BATCH_BELOW_OUT;
+    }
+
+    /** This layer's weight block of every direction, stacked: (m·out) × in, row-major. */
+    private double[] gatherDirections(Matrix dirs, int dirOff, int m) {
+        int p = dirs.cols;
+        double[] dcat = new double[m * out * in];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(dirs.data, j * p + dirOff, dcat, j * out * in, out * in);
+        }
+        return dcat;
     }
 
     @Override
