@@ -61,10 +61,14 @@ public final class Dense implements Layer {
     @Override
     public void forward(Matrix a, double[] w, int off, Matrix z) {
         int n = a.rows;
-        Blas.get().gemm(false, true, n, out, in, 1.0, a.data, 0, in, w, off, in, 0.0, z.data, 0, out);
+        // The bias is written first and the GEMM accumulates onto it: one pass over z instead of
+        // BLAS's zeroing pass plus a read-modify-write bias pass.
         if (bias) {
-            addRowVector(z.data, n, w, off + in * out);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(w, off + in * out, z.data, r * out, out);
+            }
         }
+        Blas.get().gemm(false, true, n, out, in, 1.0, a.data, 0, in, w, off, in, bias ? 1.0 : 0.0, z.data, 0, out);
     }
 
     @Override
@@ -226,20 +230,6 @@ public final class Dense implements Layer {
                 }
             }
         }
-    }
-
-    /** z[row r] += b for r < n, rows of length out starting at zOff. */
-    private void addRowVector(double[] z, int zOff, int n, double[] b, int bOff) {
-        for (int r = 0; r < n; r++) {
-            int base = zOff + r * out;
-            for (int c = 0; c < out; c++) {
-                z[base + c] += b[bOff + c];
-            }
-        }
-    }
-
-    private void addRowVector(double[] z, int n, double[] b, int bOff) {
-        addRowVector(z, 0, n, b, bOff);
     }
 
     /** acc[c] += Σ_r g[gOff + r·out + c] over n rows. */
