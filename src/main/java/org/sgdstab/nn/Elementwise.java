@@ -122,21 +122,22 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         double[] t = dIn.data;
         double[] r = rgIn.data;
         int block = a.length;
-        int chunk = Math.min(CHUNK, block);
-        double[] d1 = new double[chunk];
-        double[] g2 = new double[chunk];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                double x = a[start + i];
-                double y = z[start + i];
-                d1[i] = derivative(x, y);
-                g2[i] = g[start + i] * secondDerivative(x, y);
+        ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
+            double[] d1 = new double[CHUNK];
+            double[] g2 = new double[CHUNK];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                for (int i = 0; i < len; i++) {
+                    double x = a[start + i];
+                    double y = z[start + i];
+                    d1[i] = derivative(x, y);
+                    g2[i] = g[start + i] * secondDerivative(x, y);
+                }
+                for (int base = start; base < r.length; base += block) {
+                    VectorMath.multiplyAdd(d1, 0, rgo, base, g2, 0, t, base, r, base, len);
+                }
             }
-            for (int base = start; base < r.length; base += block) {
-                VectorMath.multiplyAdd(d1, 0, rgo, base, g2, 0, t, base, r, base, len);
-            }
-        }
+        });
     }
 
     /**
@@ -172,39 +173,43 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         double[] t = outTangent.data;
         double[] r = rg.data;
         int block = a.length;
-        int chunk = Math.min(CHUNK, block);
-        double[] d1 = new double[chunk];
-        double[] g2 = new double[chunk];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                double x = a[start + i];
-                double y = z[start + i];
-                d1[i] = derivative(x, y);
-                g2[i] = g[start + i] * curvatureRatio(x, y);
+        ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
+            double[] d1 = new double[CHUNK];
+            double[] g2 = new double[CHUNK];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                for (int i = 0; i < len; i++) {
+                    double x = a[start + i];
+                    double y = z[start + i];
+                    d1[i] = derivative(x, y);
+                    g2[i] = g[start + i] * curvatureRatio(x, y);
+                }
+                for (int base = start; base < r.length; base += block) {
+                    VectorMath.multiplyAdd(d1, 0, r, base, g2, 0, t, base, r, base, len);
+                }
             }
-            for (int base = start; base < r.length; base += block) {
-                VectorMath.multiplyAdd(d1, 0, r, base, g2, 0, t, base, r, base, len);
-            }
-        }
+        });
     }
 
     /**
      * dst[q] = f′(a[q % (n·dim)]) · src[q] over a stacked batch; dst may be src. f′ is computed once
      * per chunk of the per-sample block and applied to every stacked block, so no n × dim derivative
-     * array is allocated and each element of src and dst is touched once.
+     * array is allocated and each element of src and dst is touched once. Large passes are split
+     * over the cores by ranges of the per-sample block (bit-identical for any thread count).
      */
     private void multiplyByDerivative(double[] a, double[] z, double[] src, double[] dst) {
         int block = a.length;
-        double[] d = new double[Math.min(CHUNK, block)];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                d[i] = derivative(a[start + i], z[start + i]);
+        ParallelRanges.run(block, CHUNK, dst.length, (from, to) -> {
+            double[] d = new double[Math.min(CHUNK, to - from)];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                for (int i = 0; i < len; i++) {
+                    d[i] = derivative(a[start + i], z[start + i]);
+                }
+                for (int base = start; base < dst.length; base += block) {
+                    VectorMath.multiply(d, 0, src, base, dst, base, len);
+                }
             }
-            for (int base = start; base < dst.length; base += block) {
-                VectorMath.multiply(d, 0, src, base, dst, base, len);
-            }
-        }
+        });
     }
 }

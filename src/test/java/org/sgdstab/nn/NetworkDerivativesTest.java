@@ -284,4 +284,51 @@ class NetworkDerivativesTest {
             assertTrue(loss == lossExpected, name + " loss");
         }
     }
+
+    /**
+     * Activation passes large enough to be split over the cores equal plain per-element loops bit
+     * for bit (the split must not change any result).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeActivations")
+    void largeActivationPassesEqualPlainLoops(String name, Elementwise act) {
+        int n = 64;
+        int dim = act.inputSize();
+        int m = (int) (ParallelRanges.MIN_PARALLEL_WORK / ((long) n * dim)) + 1;
+        SplittableRandom rng = new SplittableRandom(31);
+        Matrix a = TestNetworks.random(n, dim, rng, 1.5);
+        Matrix z = new Matrix(n, dim);
+        act.forward(a, null, 0, z);
+        Matrix g = TestNetworks.random(n, dim, rng, 1.0);
+        Matrix t = TestNetworks.random(m * n, dim, rng, 1.0);
+        Matrix rgo = TestNetworks.random(m * n, dim, rng, 1.0);
+        double[] fwd = new double[t.data.length];
+        double[] bwd = new double[t.data.length];
+        double[] inPlace = new double[t.data.length];
+        for (int q = 0; q < fwd.length; q++) {
+            int i = q % (n * dim);
+            double x = a.data[i];
+            double y = z.data[i];
+            double d = act.derivative(x, y);
+            fwd[q] = d * t.data[q];
+            bwd[q] = d * rgo.data[q] + g.data[i] * act.secondDerivative(x, y) * t.data[q];
+            inPlace[q] = d * rgo.data[q] + g.data[i] * act.curvatureRatio(x, y) * t.data[q];
+        }
+        Matrix dOut = new Matrix(m * n, dim);
+        act.rForward(a, z, null, 0, null, 0, t, dOut);
+        assertArrayEquals(fwd, dOut.data, 0.0, name + " R-forward");
+        Matrix rgIn = new Matrix(m * n, dim);
+        act.rBackward(a, z, null, 0, null, 0, t, g, rgo, rgIn, null);
+        assertArrayEquals(bwd, rgIn.data, 0.0, name + " R-backward");
+        if (act.hasCurvatureRatio()) {
+            Matrix rg = rgo.copy();
+            act.rBackwardInPlace(a, z, g, t, rg);
+            assertArrayEquals(inPlace, rg.data, 0.0, name + " in-place R-backward");
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> largeActivations() {
+        return java.util.stream.Stream.of(new Tanh(512), new Sigmoid(512), new Gelu(512), new Relu(512))
+                .map(act -> org.junit.jupiter.params.provider.Arguments.of(act.typeName(), act));
+    }
 }
