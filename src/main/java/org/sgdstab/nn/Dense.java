@@ -127,13 +127,16 @@ public final class Dense implements Layer {
         // follow accumulate onto it: no separate zeroing pass and no read-modify-write bias pass.
         boolean prefilled = withDirs && bias;
         if (prefilled) {
-            for (int j = 0; j < rows / n; j++) {
-                int vb = j * p + dirOff + in * out;
-                int base = j * n * out;
-                for (int r = 0; r < n; r++) {
-                    System.arraycopy(dirs.data, vb, dOut.data, base + r * out, out);
+            // Blocks split over the cores: a pure 32 MB write for the 512-wide layers of the benchmark.
+            ParallelRanges.run(rows / n, 1, (long) rows * out, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int vb = j * p + dirOff + in * out;
+                    int base = j * n * out;
+                    for (int r = 0; r < n; r++) {
+                        System.arraycopy(dirs.data, vb, dOut.data, base + r * out, out);
+                    }
                 }
-            }
+            });
         }
         if (dIn != null) {
             blas.gemm(false, true, rows, out, in, 1.0, dIn.data, 0, in, w, off, in, prefilled ? 1.0 : 0.0, dOut.data, 0, out);

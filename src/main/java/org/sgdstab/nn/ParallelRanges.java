@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
  * ranges, so results are bit-identical for any thread count. Small passes run on the caller.
  */
 final class ParallelRanges {
-    /** Elements written by a pass below which forking costs more than the second core saves. */
+    /** Elements a pass touches below which forking costs more than the second core saves. */
     static final long MIN_PARALLEL_WORK = 1 << 20;
 
     /** A pass over [from, to) of the split index. */
@@ -21,7 +21,7 @@ final class ParallelRanges {
 
     /**
      * Runs body over [0, length) in ranges whose bounds are multiples of {@code align} (the last
-     * one ends at length), in parallel when {@code work} (elements written) is large enough.
+     * one ends at length), in parallel when {@code work} (elements touched) is large enough.
      */
     static void run(int length, int align, long work, Body body) {
         int cores = Runtime.getRuntime().availableProcessors();
