@@ -397,8 +397,9 @@ public final class Network {
                     dead.add(rg.data);
                 }
                 if (below && g != null) {
-                    Matrix gIn = new Matrix(n, layer.inputSize());
+                    Matrix gIn = buffer(taken, dead, n, layer.inputSize(), overwritesOutputs(layer));
                     layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
+                    dead.add(g.data);
                     g = gIn;
                 }
                 // The input tangent is dead now, unless an in-place activation below shares it.
