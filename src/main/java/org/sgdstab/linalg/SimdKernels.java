@@ -45,4 +45,26 @@ final class SimdKernels {
         }
         return bound;
     }
+
+    /** out = a ∘ x over [0, bound) for the largest SIMD-aligned bound ≤ length; returns bound. */
+    static int multiply(double[] a, int aOff, double[] x, int xOff, double[] out, int outOff, int length) {
+        int bound = SPECIES.loopBound(length);
+        for (int i = 0; i < bound; i += SPECIES.length()) {
+            DoubleVector.fromArray(SPECIES, a, aOff + i).mul(DoubleVector.fromArray(SPECIES, x, xOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        return bound;
+    }
+
+    /** out = a ∘ x + b ∘ y (two products, one sum) over [0, bound); returns bound. */
+    static int multiplyAdd(double[] a, int aOff, double[] x, int xOff, double[] b, int bOff, double[] y, int yOff,
+                           double[] out, int outOff, int length) {
+        int bound = SPECIES.loopBound(length);
+        for (int i = 0; i < bound; i += SPECIES.length()) {
+            DoubleVector ax = DoubleVector.fromArray(SPECIES, a, aOff + i).mul(DoubleVector.fromArray(SPECIES, x, xOff + i));
+            DoubleVector by = DoubleVector.fromArray(SPECIES, b, bOff + i).mul(DoubleVector.fromArray(SPECIES, y, yOff + i));
+            ax.add(by).intoArray(out, outOff + i);
+        }
+        return bound;
+    }
 }

@@ -51,4 +51,46 @@ public final class VectorMath {
     public static double tanh(double x) {
         return TanhKernel.tanh(x);
     }
+
+    /**
+     * out[o + i] = a[aOff + i] · x[xOff + i] for i &lt; length. out may be x (same offset). One rounded
+     * product per element on SIMD lanes or in scalar code alike, so the result does not depend on the path.
+     *
+     * @param out Modified; a and x are not (unless they are out).
+     */
+    public static void multiply(double[] a, int aOff, double[] x, int xOff, double[] out, int outOff, int length) {
+        checkRange(a, aOff, length);
+        checkRange(x, xOff, length);
+        checkRange(out, outOff, length);
+        int done = SIMD ? SimdKernels.multiply(a, aOff, x, xOff, out, outOff, length) : 0;
+        for (int i = done; i < length; i++) {
+            out[outOff + i] = a[aOff + i] * x[xOff + i];
+        }
+    }
+
+    /**
+     * out[o + i] = a[aOff + i] · x[xOff + i] + b[bOff + i] · y[yOff + i] for i &lt; length: two rounded
+     * products and a rounded sum (no fused multiply-add) on SIMD lanes or in scalar code alike. out
+     * may be x or y (same offset). The JIT does not vectorise this loop by itself when the offsets differ.
+     *
+     * @param out Modified; the other arrays are not (unless they are out).
+     */
+    public static void multiplyAdd(double[] a, int aOff, double[] x, int xOff, double[] b, int bOff, double[] y, int yOff,
+                                   double[] out, int outOff, int length) {
+        checkRange(a, aOff, length);
+        checkRange(x, xOff, length);
+        checkRange(b, bOff, length);
+        checkRange(y, yOff, length);
+        checkRange(out, outOff, length);
+        int done = SIMD ? SimdKernels.multiplyAdd(a, aOff, x, xOff, b, bOff, y, yOff, out, outOff, length) : 0;
+        for (int i = done; i < length; i++) {
+            out[outOff + i] = a[aOff + i] * x[xOff + i] + b[bOff + i] * y[yOff + i];
+        }
+    }
+
+    private static void checkRange(double[] v, int off, int length) {
+        if (off < 0 || length < 0 || off > v.length - length) {
+            throw new IllegalArgumentException("range [" + off + ", " + off + " + " + length + ") outside an array of " + v.length);
+        }
+    }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.Matrix;
-import org.sgdstab.linalg.Parallel;
 
 /**
  * A 2-d convolution (PyTorch's {@code nn.Conv2d} with groups = dilation = 1): for each sample,
@@ -514,7 +513,7 @@ public final class Conv2d implements Layer {
             }
             // col2im is a scatter-add, memory-bound while OpenBLAS idles: the samples go in parallel.
             int blockStart = xRow0 + i0;
-            Parallel.forRange(b, 1, (from, to) -> {
+            ParallelRanges.run(b, 1, (long) b * (inSize + (long) kd * pos), (from, to) -> {
                 for (int j = from; j < to; j++) {
                     int xo = (blockStart + j) * inSize;
                     if (!accumulate) {

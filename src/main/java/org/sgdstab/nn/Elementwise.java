@@ -2,6 +2,7 @@ package org.sgdstab.nn;
 
 import java.util.List;
 import org.sgdstab.linalg.Matrix;
+import org.sgdstab.linalg.VectorMath;
 
 /**
  * An elementwise activation z = f(a) without parameters. A subclass supplies only f, f′ and f″;
@@ -63,28 +64,24 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
     }
 
-    /** f′ at every forward input, n × dim. */
-    private double[] derivatives(Matrix in, Matrix out) {
-        double[] d = new double[in.data.length];
-        derivatives(in.data, out.data, d);
-        return d;
+    /**
+     * True when f″ = r(y)·f′ everywhere for some r of the output y = f(x) (see {@link #curvatureRatio}),
+     * or f″ vanishes. Then the second-order term of R-backward, g ∘ f″ ∘ R{a}, equals
+     * g ∘ r(y) ∘ R{f(a)}, so it needs only the OUTPUT tangent and the input tangent may be overwritten.
+     */
+    protected boolean hasCurvatureRatio() {
+        return secondDerivativeIsZero();
     }
 
-    /**
-     * d[i] = f′(a[i]) given z[i] = f(a[i]); a subclass may override with a specialised loop (the
-     * generic one calls {@link #derivative} per entry, which the JIT cannot inline once several
-     * activations share this loop). Modifies d.
-     */
-    protected void derivatives(double[] a, double[] z, double[] d) {
-        for (int i = 0; i < a.length; i++) {
-            d[i] = derivative(a[i], z[i]);
-        }
+    /** r = f″/f′ given x and y = f(x), for activations with {@link #hasCurvatureRatio()}; unused otherwise. */
+    protected double curvatureRatio(double x, double y) {
+        return 0.0;
     }
 
     @Override
     public final void backward(Matrix in, Matrix out, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {
         if (gIn != null) {
-            multiplyStacked(derivatives(in, out), gOut.data, gIn.data);
+            multiplyByDerivative(in.data, out.data, gOut.data, gIn.data);
         }
     }
 
@@ -105,25 +102,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
             dOut.zeroInPlace();
             return;
         }
-        // f′ is computed once per chunk of the per-sample block and applied to every stacked block,
-        // so no n × dim derivative array is allocated and each tangent is read and written once.
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] t = dIn.data;
-        double[] r = dOut.data;
-        int block = a.length;
-        double[] d = new double[Math.min(CHUNK, block)];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                d[i] = derivative(a[start + i], z[start + i]);
-            }
-            for (int base = start; base < r.length; base += block) {
-                for (int i = 0; i < len; i++) {
-                    r[base + i] = d[i] * t[base + i];
-                }
-            }
-        }
+        multiplyByDerivative(in.data, out.data, dIn.data, dOut.data);
     }
 
     /** Elements per chunk of the fused R-passes: the chunk's f′ and f″ stay in L1 while all blocks use them. */
@@ -137,7 +116,7 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
         boolean second = gOut != null && dIn != null && !secondDerivativeIsZero();
         if (!second) {
-            multiplyStacked(derivatives(in, out), rgOut.data, rgIn.data);
+            multiplyByDerivative(in.data, out.data, rgOut.data, rgIn.data);
             return;
         }
         // One fused pass: R{g_in} = f′(a) ∘ R{g_out} + g_out ∘ f″(a) ∘ R{a}, with f′ and g_out ∘ f″
@@ -149,32 +128,103 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         double[] t = dIn.data;
         double[] r = rgIn.data;
         int block = a.length;
-        int chunk = Math.min(CHUNK, block);
-        double[] d1 = new double[chunk];
-        double[] g2 = new double[chunk];
-        for (int start = 0; start < block; start += CHUNK) {
-            int len = Math.min(CHUNK, block - start);
-            for (int i = 0; i < len; i++) {
-                double x = a[start + i];
-                double y = z[start + i];
-                d1[i] = derivative(x, y);
-                g2[i] = g[start + i] * secondDerivative(x, y);
-            }
-            for (int base = start; base < r.length; base += block) {
+        ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
+            double[] d1 = new double[CHUNK];
+            double[] g2 = new double[CHUNK];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
                 for (int i = 0; i < len; i++) {
-                    r[base + i] = d1[i] * rgo[base + i] + g2[i] * t[base + i];
+                    double x = a[start + i];
+                    double y = z[start + i];
+                    d1[i] = derivative(x, y);
+                    g2[i] = g[start + i] * secondDerivative(x, y);
+                }
+                for (int base = start; base < r.length; base += block) {
+                    VectorMath.multiplyAdd(d1, 0, rgo, base, g2, 0, t, base, r, base, len);
                 }
             }
+        });
+    }
+
+    /**
+     * The forward tangent in place, for {@link Network}'s R-operator when {@link #hasCurvatureRatio()}:
+     * tangent ← f′(a) ∘ tangent, so that the input tangent's buffer becomes the output tangent.
+     *
+     * @param tangent m·n × dim. Modified.
+     */
+    final void rForwardInPlace(Matrix in, Matrix out, Matrix tangent) {
+        multiplyByDerivative(in.data, out.data, tangent.data, tangent.data);
+    }
+
+    /**
+     * R-backward in place from the OUTPUT tangent, valid when {@link #hasCurvatureRatio()} or gOut is null:
+     * rg ← f′(a) ∘ rg + g ∘ r(y) ∘ R{f(a)}, with R{f(a)} = f′(a) ∘ R{a} the output tangent.
+     * The result equals {@link #rBackward}'s to rounding (f″·t is evaluated as r·(f′·t)).
+     *
+     * @param gOut       n × dim output sensitivity, or null (Gauss–Newton: no second-order term). Not modified.
+     * @param outTangent m·n × dim output tangent from {@link #rForwardInPlace}. Not modified.
+     * @param rg         m·n × dim: R{g_out} on entry, R{g_in} on return. Modified.
+     */
+    final void rBackwardInPlace(Matrix in, Matrix out, Matrix gOut, Matrix outTangent, Matrix rg) {
+        if (gOut == null || secondDerivativeIsZero()) {
+            multiplyByDerivative(in.data, out.data, rg.data, rg.data);
+            return;
+        }
+        if (!hasCurvatureRatio()) {
+            throw new IllegalStateException(typeName() + " has no curvature ratio; its second-order term needs the input tangent");
+        }
+        double[] a = in.data;
+        double[] z = out.data;
+        double[] g = gOut.data;
+        double[] t = outTangent.data;
+        double[] r = rg.data;
+        int block = a.length;
+        ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
+            double[] d1 = new double[CHUNK];
+            double[] g2 = new double[CHUNK];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                for (int i = 0; i < len; i++) {
+                    double x = a[start + i];
+                    double y = z[start + i];
+                    d1[i] = derivative(x, y);
+                    g2[i] = g[start + i] * curvatureRatio(x, y);
+                }
+                for (int base = start; base < r.length; base += block) {
+                    VectorMath.multiplyAdd(d1, 0, r, base, g2, 0, t, base, r, base, len);
+                }
+            }
+        });
+    }
+
+    /**
+     * d[i] = f′(a[from + i]) given z = f(a), for i < len; a subclass may override with a specialised
+     * loop (this generic one calls {@link #derivative} per entry, a call site that several
+     * activations make megamorphic, so the JIT cannot inline it). Modifies d.
+     */
+    protected void derivatives(double[] a, double[] z, int from, double[] d, int len) {
+        for (int i = 0; i < len; i++) {
+            d[i] = derivative(a[from + i], z[from + i]);
         }
     }
 
-    /** dst[q] = perSample[q % (n·dim)] · src[q] over a stacked batch. */
-    private static void multiplyStacked(double[] perSample, double[] src, double[] dst) {
-        int block = perSample.length;
-        for (int base = 0; base < src.length; base += block) {
-            for (int i = 0; i < block; i++) {
-                dst[base + i] = perSample[i] * src[base + i];
+    /**
+     * dst[q] = f′(a[q % (n·dim)]) · src[q] over a stacked batch; dst may be src. f′ is computed once
+     * per chunk of the per-sample block and applied to every stacked block, so no n × dim derivative
+     * array is allocated and each element of src and dst is touched once. Large passes are split
+     * over the cores by ranges of the per-sample block (bit-identical for any thread count).
+     */
+    private void multiplyByDerivative(double[] a, double[] z, double[] src, double[] dst) {
+        int block = a.length;
+        ParallelRanges.run(block, CHUNK, dst.length, (from, to) -> {
+            double[] d = new double[Math.min(CHUNK, to - from)];
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                derivatives(a, z, start, d, len);
+                for (int base = start; base < dst.length; base += block) {
+                    VectorMath.multiply(d, 0, src, base, dst, base, len);
+                }
             }
-        }
+        });
     }
 }

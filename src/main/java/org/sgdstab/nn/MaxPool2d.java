@@ -2,7 +2,6 @@ package org.sgdstab.nn;
 
 import java.util.Arrays;
 import org.sgdstab.linalg.Matrix;
-import org.sgdstab.linalg.Parallel;
 
 /**
  * Max pooling per channel over kh × kw windows with strides sh, sw and no padding (PyTorch's
@@ -28,12 +27,9 @@ public final class MaxPool2d extends Pool2d {
     /** For each sample i and output feature o, the input feature index of the window's first maximum (n × outSize). */
     private int[] argmax(Matrix a) {
         int[] idx = new int[a.rows * outSize];
-        Parallel.forRange(a.rows, ARGMAX_SAMPLES_PER_TASK, (from, to) -> argmax(a.data, from, to, idx));
+        ParallelRanges.run(a.rows, 1, (long) a.rows * inSize, (from, to) -> argmax(a.data, from, to, idx));
         return idx;
     }
-
-    /** Samples per parallel task of the argmax scan. */
-    private static final int ARGMAX_SAMPLES_PER_TASK = 8;
 
     /** idx rows [from, to) of {@link #argmax(Matrix)}. Modifies idx. */
     private void argmax(double[] x, int from, int to, int[] idx) {
@@ -112,7 +108,7 @@ public final class MaxPool2d extends Pool2d {
      */
     private void route(int[] idx, int n, double[] src, double[] dst) {
         int rows = src.length / outSize;
-        Parallel.forRange(rows, ROUTE_ROWS_PER_TASK, (from, to) -> {
+        ParallelRanges.run(rows, 1, (long) rows * inSize, (from, to) -> {
             for (int q = from; q < to; q++) {
                 int base = (q % n) * outSize;
                 int in = q * inSize;
@@ -124,9 +120,6 @@ public final class MaxPool2d extends Pool2d {
             }
         });
     }
-
-    /** Rows per parallel task of {@link #route}: enough that a task's work dwarfs its scheduling. */
-    private static final int ROUTE_ROWS_PER_TASK = 16;
 
     @Override
     public void backward(Matrix a, Matrix z, double[] w, int off, Matrix gOut, Matrix gIn, double[] grad, int gradOff) {

@@ -20,6 +20,8 @@ public final class Network {
     private final double[] frozen;
     private final int parameterCount;
     private final int lowestTrainable;
+    /** Scratch buffers of the Hessian / Gauss–Newton products, reused between calls. */
+    private final BufferPool buffers = new BufferPool();
 
     /**
      * @param layers        the layers in order; each layer's input size must equal the previous output size
@@ -122,6 +124,14 @@ public final class Network {
 
     /** Runs the network on x (n × inputSize). Neither argument is modified. */
     public ForwardPass forward(double[] theta, Matrix x) {
+        return forward(theta, x, null);
+    }
+
+    /**
+     * {@link #forward(double[], Matrix)} with the activations in pool buffers recorded in {@code taken}
+     * (null: newly allocated), for passes that do not outlive the caller, which gives them back.
+     */
+    private ForwardPass forward(double[] theta, Matrix x, List<double[]> taken) {
         checkTheta(theta);
         checkInputs(x);
         List<Matrix> acts = new ArrayList<>(layers.size() + 1);
@@ -129,7 +139,8 @@ public final class Network {
         Matrix a = x;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
-            Matrix z = new Matrix(x.rows, layer.outputSize());
+            Matrix z = taken == null ? new Matrix(x.rows, layer.outputSize())
+                    : buffer(taken, List.of(), x.rows, layer.outputSize(), overwritesOutputs(layer));
             layer.forward(a, storage(l, theta), offsets[l], z);
             acts.add(z);
             a = z;
@@ -164,23 +175,44 @@ public final class Network {
         if (grad.length != parameterCount) {
             throw new IllegalArgumentException("gradient buffer has length " + grad.length + ", expected " + parameterCount);
         }
-        ForwardPass pass = forward(theta, x);
-        Matrix g = pass.output().copy().addInPlace(-1.0, y);
-        double loss = squaredNorm(g) / (2.0 * x.rows);
-        g.scaleInPlace(1.0 / x.rows);
-        java.util.Arrays.fill(grad, 0.0);
-        backpropagate(theta, pass, g, grad);
-        return loss;
+        // Activations and sensitivities live in pool buffers: repeated full-batch gradients
+        // allocate nothing of size n × width.
+        List<double[]> taken = new ArrayList<>();
+        try {
+            ForwardPass pass = forward(theta, x, taken);
+            Matrix g = pass.output().copy().addInPlace(-1.0, y);
+            double loss = squaredNorm(g) / (2.0 * x.rows);
+            g.scaleInPlace(1.0 / x.rows);
+            java.util.Arrays.fill(grad, 0.0);
+            backpropagate(theta, pass, g, grad, taken);
+            return loss;
+        } finally {
+            for (double[] a : taken) {
+                buffers.give(a);
+            }
+        }
     }
 
-    /** Backward pass of sensitivities g (s·n × K) from the output; parameter gradients are added to grad (or skipped if null). */
-    private void backpropagate(double[] theta, ForwardPass pass, Matrix g, double[] grad) {
+    /**
+     * Backward pass of sensitivities g (s·n × K) from the output; parameter gradients are added to
+     * grad (or skipped if null). Sensitivity buffers come from the pool and are recorded in
+     * {@code taken} unless it is null.
+     */
+    private void backpropagate(double[] theta, ForwardPass pass, Matrix g, double[] grad, List<double[]> taken) {
+        List<double[]> dead = new ArrayList<>();
         for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
             Layer layer = layers.get(l);
-            Matrix gIn = l > lowestTrainable ? new Matrix(g.rows, layer.inputSize()) : null;
+            Matrix gIn = null;
+            if (l > lowestTrainable) {
+                gIn = taken == null ? new Matrix(g.rows, layer.inputSize())
+                        : buffer(taken, dead, g.rows, layer.inputSize(), overwritesOutputs(layer));
+            }
             boolean accumulate = grad != null && layer.trainable() && layer.paramCount() > 0;
             layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], g,
                     gIn, accumulate ? grad : null, offsets[l]);
+            if (taken != null) {
+                dead.add(g.data);
+            }
             g = gIn;
         }
     }
@@ -252,7 +284,7 @@ public final class Network {
                 Matrix g = new Matrix(1, k);
                 g.data[c] = 1.0;
                 double[] row = new double[parameterCount];
-                backpropagate(theta, single, g, row);
+                backpropagate(theta, single, g, row, null);
                 System.arraycopy(row, 0, jac.data, (i * k + c) * parameterCount, parameterCount);
             }
         }
@@ -288,87 +320,127 @@ public final class Network {
         if (dirs.cols != parameterCount) {
             throw new IllegalArgumentException("directions have " + dirs.cols + " columns, the network has " + parameterCount + " parameters");
         }
-        ForwardPass pass = forward(theta, x);
         int n = x.rows;
         int m = dirs.rows;
         int depth = layers.size();
-        Matrix[] tangents = new Matrix[depth + 1];
-        for (int l = 0; l < depth; l++) {
-            Layer layer = layers.get(l);
-            boolean moves = layer.trainable() && layer.paramCount() > 0;
-            if (tangents[l] == null && !moves) {
-                continue;
+        // The buffers of this call (activations, tangents, R-sensitivities) come from the pool and all
+        // go back at the end; `dead` holds those already consumed, for reuse within the call.
+        List<double[]> taken = new ArrayList<>();
+        List<double[]> dead = new ArrayList<>();
+        try {
+            ForwardPass pass = forward(theta, x, taken);
+            Matrix[] tangents = new Matrix[depth + 1];
+            // inPlace[l]: activation l overwrote its input tangent with its output tangent. Only its
+            // own R-backward reads its input tangent, and with the curvature ratio (or without the
+            // second-order term, Gauss–Newton) that needs the output tangent alone: one buffer and
+            // one memory stream less per activation.
+            boolean[] inPlace = new boolean[depth];
+            for (int l = 0; l < depth; l++) {
+                Layer layer = layers.get(l);
+                boolean moves = layer.trainable() && layer.paramCount() > 0;
+                if (tangents[l] == null && !moves) {
+                    continue;
+                }
+                if (tangents[l] != null && layer instanceof Elementwise act && (y == null || act.hasCurvatureRatio())) {
+                    act.rForwardInPlace(pass.input(l), pass.input(l + 1), tangents[l]);
+                    tangents[l + 1] = tangents[l];
+                    inPlace[l] = true;
+                    continue;
+                }
+                tangents[l + 1] = buffer(taken, dead, m * n, layer.outputSize(), overwritesOutputs(layer));
+                layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
+                        moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
             }
-            tangents[l + 1] = new Matrix(m * n, layer.outputSize());
-            layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
-                    moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
-        }
-        if (tangents[depth] == null) {
-            out.zeroInPlace();
-            return;
-        }
-        // Dense layers overwrite their whole block of every row of out (see below); only the
-        // blocks of the other layers are zeroed, instead of the whole m × p output.
-        for (int l = 0; l < depth; l++) {
-            Layer layer = layers.get(l);
-            if (layer.trainable() && layer.paramCount() > 0 && !(layer instanceof Dense)) {
-                for (int j = 0; j < m; j++) {
-                    int start = j * parameterCount + offsets[l];
-                    java.util.Arrays.fill(out.data, start, start + layer.paramCount(), 0.0);
+            if (tangents[depth] == null) {
+                out.zeroInPlace();
+                return;
+            }
+            // Dense layers overwrite their whole block of every row of out (see below); only the
+            // blocks of the other layers are zeroed, instead of the whole m × p output.
+            for (int l = 0; l < depth; l++) {
+                Layer layer = layers.get(l);
+                if (layer.trainable() && layer.paramCount() > 0 && !(layer instanceof Dense)) {
+                    for (int j = 0; j < m; j++) {
+                        int start = j * parameterCount + offsets[l];
+                        java.util.Arrays.fill(out.data, start, start + layer.paramCount(), 0.0);
+                    }
                 }
             }
-        }
-        Matrix g = null;
-        if (y != null) {
-            g = pass.output().copy().addInPlace(-1.0, y).scaleInPlace(1.0 / n);
-        }
-        Matrix rg = tangents[depth].copy().scaleInPlace(1.0 / n);
-        // Dead buffers (a tangent or an R-sensitivity the layer above has consumed) are reused for
-        // rgIn where the layer overwrites rgIn without reading it: no m·n × width allocation and zeroing.
-        java.util.List<double[]> free = new java.util.ArrayList<>();
-        for (int l = depth - 1; l >= lowestTrainable; l--) {
-            Layer layer = layers.get(l);
-            boolean moves = layer.trainable() && layer.paramCount() > 0;
-            boolean below = l > lowestTrainable;
-            Matrix rgIn = below ? scratch(free, m * n, layer.inputSize(), overwritesRgIn(layer)) : null;
-            double[] w = storage(l, theta);
-            if (moves && layer instanceof Dense dense) {
-                dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
-                        tangents[l], g, rg, rgIn, out, true);
-            } else {
-                layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
-                        tangents[l], g, rg, rgIn, moves ? out : null);
+            Matrix g = null;
+            if (y != null) {
+                g = pass.output().copy().addInPlace(-1.0, y).scaleInPlace(1.0 / n);
             }
-            if (below && g != null) {
-                Matrix gIn = new Matrix(n, layer.inputSize());
-                layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
-                g = gIn;
+            Matrix top = tangents[depth];
+            Matrix rg = buffer(taken, dead, top.rows, top.cols, true);
+            double scale = 1.0 / n;
+            for (int i = 0; i < rg.data.length; i++) {
+                rg.data[i] = top.data[i] * scale;
             }
-            free.add(rg.data);
-            if (tangents[l] != null) {
-                free.add(tangents[l].data);
-                tangents[l] = null;
+            for (int l = depth - 1; l >= lowestTrainable; l--) {
+                Layer layer = layers.get(l);
+                boolean moves = layer.trainable() && layer.paramCount() > 0;
+                boolean below = l > lowestTrainable;
+                double[] w = storage(l, theta);
+                Matrix rgIn;
+                if (inPlace[l]) {
+                    ((Elementwise) layer).rBackwardInPlace(pass.input(l), pass.input(l + 1), g, tangents[l + 1], rg);
+                    rgIn = rg;
+                } else {
+                    rgIn = below ? buffer(taken, dead, m * n, layer.inputSize(), overwritesOutputs(layer)) : null;
+                    if (moves && layer instanceof Dense dense) {
+                        dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
+                                tangents[l], g, rg, rgIn, out, true);
+                    } else {
+                        layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
+                                tangents[l], g, rg, rgIn, moves ? out : null);
+                    }
+                    dead.add(rg.data);
+                }
+                if (below && g != null) {
+                    Matrix gIn = buffer(taken, dead, n, layer.inputSize(), overwritesOutputs(layer));
+                    layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
+                    dead.add(g.data);
+                    g = gIn;
+                }
+                // The input tangent is dead now, unless an in-place activation below shares it.
+                if (tangents[l] != null && !(l > 0 && inPlace[l - 1])) {
+                    dead.add(tangents[l].data);
+                }
+                rg = rgIn;
             }
-            rg = rgIn;
+        } finally {
+            for (double[] a : taken) {
+                buffers.give(a);
+            }
         }
     }
 
-    /** Layers whose rBackward writes every element of rgIn before reading any of it. */
-    private static boolean overwritesRgIn(Layer layer) {
+    /** Layers whose rForward writes every element of dOut, and rBackward every element of rgIn, before reading it. */
+    private static boolean overwritesOutputs(Layer layer) {
         return layer instanceof Dense || layer instanceof Elementwise;
     }
 
-    /** A rows × cols matrix: a dead buffer of that size taken from {@code free} when {@code reuse}, else a new zeroed one. */
-    private static Matrix scratch(java.util.List<double[]> free, int rows, int cols, boolean reuse) {
-        if (reuse) {
-            long size = (long) rows * cols;
-            for (int i = 0; i < free.size(); i++) {
-                if (free.get(i).length == size) {
-                    return new Matrix(rows, cols, free.remove(i));
-                }
+    /**
+     * A rows × cols matrix over a dead buffer of that size, else one from the pool (recorded in
+     * {@code taken}); its contents are unspecified unless {@code overwritten} is false, then zeros.
+     */
+    private Matrix buffer(List<double[]> taken, List<double[]> dead, int rows, int cols, boolean overwritten) {
+        int size = Math.multiplyExact(rows, cols);
+        double[] a = null;
+        for (int i = 0; i < dead.size(); i++) {
+            if (dead.get(i).length == size) {
+                a = dead.remove(i);
+                break;
             }
         }
-        return new Matrix(rows, cols);
+        if (a == null) {
+            a = buffers.take(size);
+            taken.add(a);
+        }
+        if (!overwritten) {
+            java.util.Arrays.fill(a, 0.0);
+        }
+        return new Matrix(rows, cols, a);
     }
 
     /** The Hessian of the loss at θ on (x, y) as a block operator. θ, x, y must not change while it is used. */

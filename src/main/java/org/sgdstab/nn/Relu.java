@@ -45,9 +45,9 @@ public final class Relu extends Elementwise {
     }
 
     @Override
-    protected void derivatives(double[] a, double[] z, double[] d) {
-        for (int i = 0; i < a.length; i++) {
-            d[i] = step(a[i]);
+    protected void derivatives(double[] a, double[] z, int from, double[] d, int len) {
+        for (int i = 0; i < len; i++) {
+            d[i] = step(a[from + i]);
         }
     }
 

@@ -30,4 +30,15 @@ public final class Sigmoid extends Elementwise {
     protected double secondDerivative(double x, double y) {
         return y * (1.0 - y) * (1.0 - 2.0 * y);
     }
+
+    /** f″ = (1 − 2y)·f′, so R-backward can work from the output tangent (see {@link Elementwise#hasCurvatureRatio()}). */
+    @Override
+    protected boolean hasCurvatureRatio() {
+        return true;
+    }
+
+    @Override
+    protected double curvatureRatio(double x, double y) {
+        return 1.0 - 2.0 * y;
+    }
 }

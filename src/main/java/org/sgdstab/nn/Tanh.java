@@ -31,4 +31,15 @@ public final class Tanh extends Elementwise {
     protected double secondDerivative(double x, double y) {
         return -2.0 * y * (1.0 - y * y);
     }
+
+    /** f″ = −2y·f′, so R-backward can work from the output tangent (see {@link Elementwise#hasCurvatureRatio()}). */
+    @Override
+    protected boolean hasCurvatureRatio() {
+        return true;
+    }
+
+    @Override
+    protected double curvatureRatio(double x, double y) {
+        return -2.0 * y;
+    }
 }

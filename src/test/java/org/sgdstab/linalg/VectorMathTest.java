@@ -78,4 +78,41 @@ class VectorMathTest {
         assertEquals(1.0, VectorMath.tanh(25.0));
         assertEquals(-1.0, VectorMath.tanh(-1e300));
     }
+
+    /**
+     * multiply and multiplyAdd equal the plain loops bit for bit (products and a sum, each rounded once)
+     * at every offset and length (lanes and scalar tail), in place included.
+     */
+    @Test
+    void productKernelsEqualPlainLoopsBitForBit() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int size = 300;
+        double[] a = new double[size];
+        double[] x = new double[size];
+        double[] b = new double[size];
+        double[] y = new double[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = rng.nextGaussian();
+            x[i] = rng.nextGaussian() * 1e3;
+            b[i] = rng.nextGaussian() * 1e-3;
+            y[i] = rng.nextGaussian();
+        }
+        for (int len = 0; len < 40; len++) {
+            for (int off : new int[] {0, 1, 5, 13}) {
+                double[] prod = new double[size];
+                double[] sum = new double[size];
+                VectorMath.multiply(a, off, x, 2 * off, prod, 3, len);
+                VectorMath.multiplyAdd(a, off, x, 2 * off, b, 0, y, off + 7, sum, 3, len);
+                double[] inPlace = y.clone();
+                VectorMath.multiplyAdd(a, 0, inPlace, off, b, 1, x, off, inPlace, off, len);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(Double.doubleToRawLongBits(a[off + i] * x[2 * off + i]), Double.doubleToRawLongBits(prod[3 + i]));
+                    double expected = a[off + i] * x[2 * off + i] + b[i] * y[off + 7 + i];
+                    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(sum[3 + i]));
+                    double expectedInPlace = a[i] * y[off + i] + b[1 + i] * x[off + i];
+                    assertEquals(Double.doubleToRawLongBits(expectedInPlace), Double.doubleToRawLongBits(inPlace[off + i]));
+                }
+            }
+        }
+    }
 }

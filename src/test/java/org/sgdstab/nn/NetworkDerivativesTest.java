@@ -224,4 +224,111 @@ class NetworkDerivativesTest {
         assertTrue(relErr(h.data, fd.data) < FD_TOL, name + ": " + relErr(h.data, fd.data));
         assertTrue(relErr(h.data, h.transpose().data) < GRAM_TOL, name + ": H not symmetric");
     }
+
+    /** Networks whose m·n × width buffers (m = 8, n = 64, width 128) are large enough to be pooled between calls. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> pooledCases() {
+        return java.util.stream.Stream.of(
+                java.util.List.<Layer>of(new Dense(8, 128, true, true), new Tanh(128), new Dense(128, 128, true, true),
+                        new Tanh(128), new Dense(128, 3, true, true)),
+                java.util.List.<Layer>of(new Dense(8, 128, true, true), new Gelu(128), new Dense(128, 128, false, true),
+                        new Sigmoid(128), new Dense(128, 2, true, true)),
+                java.util.List.<Layer>of(new Dense(8, 128, true, true), new Diagonal(128, true), new Relu(128),
+                        new Dense(128, 1, true, true)))
+                .map(layers -> {
+                    String name = layers.stream().map(Layer::typeName).collect(java.util.stream.Collectors.joining("-"));
+                    return org.junit.jupiter.params.provider.Arguments.of(name, layers);
+                });
+    }
+
+    /**
+     * Scratch buffers reused between calls never leak into results: after calls at a θ full of NaN
+     * (which leave NaN in every reused buffer) and at another batch size, the Hessian and
+     * Gauss–Newton products and the gradient equal, bit for bit, those of a fresh network.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pooledCases")
+    void reusedBuffersDoNotLeakBetweenCalls(String name, java.util.List<Layer> layers) {
+        SplittableRandom rng = new SplittableRandom(21);
+        Network net = new Network(layers, new double[0]);
+        int p = net.parameterCount();
+        double[] theta = TestNetworks.random(1, p, rng, 0.3).data;
+        Matrix x = TestNetworks.random(64, net.inputSize(), rng, 1.0);
+        Matrix y = TestNetworks.random(64, net.outputSize(), rng, 1.0);
+        Matrix v = TestNetworks.random(8, p, rng, 1.0);
+        Network fresh = new Network(layers, new double[0]);
+        Matrix hExpected = new Matrix(8, p);
+        Matrix gExpected = new Matrix(8, p);
+        double[] gradExpected = new double[p];
+        fresh.hessianVectorProduct(theta, x, y, v, hExpected);
+        fresh.gaussNewtonVectorProduct(theta, x, v, gExpected);
+        double lossExpected = fresh.lossAndGradient(theta, x, y, gradExpected);
+
+        double[] poison = new double[p];
+        java.util.Arrays.fill(poison, Double.NaN);
+        Matrix x2 = TestNetworks.random(32, net.inputSize(), rng, 1.0);
+        Matrix y2 = TestNetworks.random(32, net.outputSize(), rng, 1.0);
+        for (int round = 0; round < 2; round++) {
+            net.hessianVectorProduct(poison, x, y, v, new Matrix(8, p));
+            net.gaussNewtonVectorProduct(poison, x, v, new Matrix(8, p));
+            net.lossAndGradient(poison, x, y, new double[p]);
+            net.hessianVectorProduct(theta, x2, y2, v, new Matrix(8, p));
+            Matrix h = new Matrix(8, p);
+            Matrix g = new Matrix(8, p);
+            double[] grad = new double[p];
+            net.hessianVectorProduct(theta, x, y, v, h);
+            net.gaussNewtonVectorProduct(theta, x, v, g);
+            double loss = net.lossAndGradient(theta, x, y, grad);
+            assertArrayEquals(hExpected.data, h.data, 0.0, name + " H");
+            assertArrayEquals(gExpected.data, g.data, 0.0, name + " G");
+            assertArrayEquals(gradExpected, grad, 0.0, name + " gradient");
+            assertTrue(loss == lossExpected, name + " loss");
+        }
+    }
+
+    /**
+     * Activation passes large enough to be split over the cores equal plain per-element loops bit
+     * for bit (the split must not change any result).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeActivations")
+    void largeActivationPassesEqualPlainLoops(String name, Elementwise act) {
+        int n = 64;
+        int dim = act.inputSize();
+        int m = (int) (ParallelRanges.MIN_PARALLEL_WORK / ((long) n * dim)) + 1;
+        SplittableRandom rng = new SplittableRandom(31);
+        Matrix a = TestNetworks.random(n, dim, rng, 1.5);
+        Matrix z = new Matrix(n, dim);
+        act.forward(a, null, 0, z);
+        Matrix g = TestNetworks.random(n, dim, rng, 1.0);
+        Matrix t = TestNetworks.random(m * n, dim, rng, 1.0);
+        Matrix rgo = TestNetworks.random(m * n, dim, rng, 1.0);
+        double[] fwd = new double[t.data.length];
+        double[] bwd = new double[t.data.length];
+        double[] inPlace = new double[t.data.length];
+        for (int q = 0; q < fwd.length; q++) {
+            int i = q % (n * dim);
+            double x = a.data[i];
+            double y = z.data[i];
+            double d = act.derivative(x, y);
+            fwd[q] = d * t.data[q];
+            bwd[q] = d * rgo.data[q] + g.data[i] * act.secondDerivative(x, y) * t.data[q];
+            inPlace[q] = d * rgo.data[q] + g.data[i] * act.curvatureRatio(x, y) * t.data[q];
+        }
+        Matrix dOut = new Matrix(m * n, dim);
+        act.rForward(a, z, null, 0, null, 0, t, dOut);
+        assertArrayEquals(fwd, dOut.data, 0.0, name + " R-forward");
+        Matrix rgIn = new Matrix(m * n, dim);
+        act.rBackward(a, z, null, 0, null, 0, t, g, rgo, rgIn, null);
+        assertArrayEquals(bwd, rgIn.data, 0.0, name + " R-backward");
+        if (act.hasCurvatureRatio()) {
+            Matrix rg = rgo.copy();
+            act.rBackwardInPlace(a, z, g, t, rg);
+            assertArrayEquals(inPlace, rg.data, 0.0, name + " in-place R-backward");
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> largeActivations() {
+        return java.util.stream.Stream.of(new Tanh(512), new Sigmoid(512), new Gelu(512), new Relu(512))
+                .map(act -> org.junit.jupiter.params.provider.Arguments.of(act.typeName(), act));
+    }
 }
