@@ -97,7 +97,8 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
             }
             for (ComparisonResult c : r.comparisons()) {
                 sb.append(String.format(Locale.ROOT, "  %s: %s vs %s  ratio %s  target %s%s  numbers %s%n",
-                        c.comparison().label(), c.comparison().ours(), c.reference() == null ? "—" : c.reference(),
+                        c.comparison().label(), c.comparison().ours(),
+                        c.reference() == null ? "—" : (c.comparison().referenceCalls() > 1 ? c.comparison().referenceCalls() + " × " : "") + c.reference(),
                         Double.isNaN(c.ratio()) ? "—" : number(c.ratio()) + "×", c.targetText(), verdict(c.targetMet()),
                         checkText(c)));
             }
@@ -205,6 +206,7 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                 o.put("reference", c.reference());
                 Json.put(o, "ours_median_s", c.oursSeconds());
                 Json.put(o, "ratio", c.ratio());
+                o.put("reference_calls", c.comparison().referenceCalls());
                 Json.put(o, "target_min_ratio", c.comparison().minRatio());
                 Json.put(o, "target_max_seconds", c.comparison().maxSeconds());
                 Boolean met = c.targetMet();

@@ -116,7 +116,7 @@ public final class Benchmark {
                 best = t;
             }
             Path refDir = c.side() == Comparison.Side.JAVA ? JavaSide.outputDir(dir, ref) : peerDir(dir, ref);
-            for (CrossCheck.Entry e : CrossCheck.compare(JavaSide.outputDir(dir, c.ours()), refDir)) {
+            for (CrossCheck.Entry e : CrossCheck.compare(JavaSide.outputDir(dir, c.ours()), refDir, c.referenceCalls())) {
                 match &= e.ok();
                 if (!(e.relativeError() <= worst)) {
                     worst = e.relativeError();
@@ -125,7 +125,7 @@ public final class Benchmark {
             }
         }
         boolean checked = best != null;
-        double ratio = checked ? best.median() / ours.median() : Double.NaN;
+        double ratio = checked ? best.median() * c.referenceCalls() / ours.median() : Double.NaN;
         return new ComparisonResult(c, checked ? best.variant() : null, ours.median(), ratio,
                 checked ? worst : Double.NaN, worstName, checked && match, String.join("; ", problems));
     }

@@ -11,10 +11,14 @@ import java.util.List;
  * @param ours       the Java variant
  * @param side       where the references run
  * @param references the reference variants; the ratio uses the fastest of them (empty: no ratio)
- * @param minRatio   target: reference median / our median at least this, or NaN for none
+ * @param minRatio   target: reference median · referenceCalls / our median at least this, or NaN for none
  * @param maxSeconds target: our median at most this many seconds, or NaN for none
+ * @param referenceCalls how many reference calls one call of ours stands for: 1, or m when our block
+ *                   of m is set against a reference doing one at a time (its time counts m times, and
+ *                   our outputs' first 1/m of rows are checked against its numbers)
  */
-public record Comparison(String label, String ours, Side side, List<String> references, double minRatio, double maxSeconds) {
+public record Comparison(String label, String ours, Side side, List<String> references, double minRatio, double maxSeconds,
+                         int referenceCalls) {
 
     /** Where a reference variant runs. */
     public enum Side {
@@ -29,10 +33,26 @@ public record Comparison(String label, String ours, Side side, List<String> refe
         if (ours.isEmpty()) {
             throw new IllegalArgumentException("a comparison needs a Java variant");
         }
+        if (referenceCalls < 1) {
+            throw new IllegalArgumentException("referenceCalls must be ≥ 1, got " + referenceCalls);
+        }
+    }
+
+    /** One call against one call. */
+    public Comparison(String label, String ours, Side side, List<String> references, double minRatio, double maxSeconds) {
+        this(label, ours, side, references, minRatio, maxSeconds, 1);
     }
 
     /** Ours against PyTorch, with a speed-up target (NaN: none). */
     public static Comparison peer(String label, String ours, List<String> peers, double minRatio) {
         return new Comparison(label, ours, Side.PEER, peers, minRatio, Double.NaN);
+    }
+
+    /**
+     * Our block of m against m calls of a one-at-a-time PyTorch reference: its per-vector
+     * throughput. The ratio is m · reference median / our median.
+     */
+    public static Comparison peerPerVector(String label, String ours, List<String> peers, double minRatio, int m) {
+        return new Comparison(label, ours, Side.PEER, peers, minRatio, Double.NaN, m);
     }
 }

@@ -53,4 +53,29 @@ class CrossCheckTest {
         List<CrossCheck.Entry> entries = CrossCheck.compare(ours, ref);
         assertEquals(List.of(true, false), entries.stream().map(CrossCheck.Entry::ok).toList());
     }
+
+    static NdArray rows(int r, int c, double... x) {
+        return new NdArray(new int[] {r, c}, x);
+    }
+
+    static Stream<Arguments> blockCases() {
+        return Stream.of(
+                Arguments.of("first row of a block of 2 matches", rows(2, 2, 1, 2, 9, 9), rows(1, 2, 1, 2), true),
+                Arguments.of("first row of a block of 2 differs", rows(2, 2, 1, 3, 1, 2), rows(1, 2, 1, 2), false),
+                Arguments.of("block not calls × reference rows", rows(3, 2, 1, 2, 1, 2, 1, 2), rows(1, 2, 1, 2), false),
+                Arguments.of("trailing shape differs", rows(2, 2, 1, 2, 1, 2), rows(1, 3, 1, 2, 3), false));
+    }
+
+    /** A block of 2 results against a one-at-a-time reference: only the first half of the rows counts. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blockCases")
+    void blockAgainstSingle(String name, NdArray ours, NdArray ref, boolean ok, @TempDir Path dir) throws Exception {
+        Path o = dir.resolve("ours");
+        Path r = dir.resolve("ref");
+        java.nio.file.Files.createDirectories(o);
+        java.nio.file.Files.createDirectories(r);
+        Npy.write(o.resolve("hv.npy"), ours);
+        Npy.write(r.resolve("hv.npy"), ref);
+        assertEquals(List.of(ok), CrossCheck.compare(o, r, 2).stream().map(CrossCheck.Entry::ok).toList());
+    }
 }
