@@ -83,8 +83,8 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                 .append(String.format(Locale.ROOT, "%n"));
         for (WorkloadResult r : results) {
             sb.append(String.format(Locale.ROOT, "%n%s  %s%n", r.id(), r.description()));
-            sb.append(String.format(Locale.ROOT, "  %-5s %-24s %10s %10s %10s %10s %9s %8s%n",
-                    "side", "variant", "median", "min", "max", "peak RSS", "GFLOP/s", "of peak"));
+            sb.append(String.format(Locale.ROOT, "  %-5s %-24s %10s %10s %10s %10s %9s %8s %8s %9s %8s%n",
+                    "side", "variant", "median", "min", "max", "peak RSS", "GFLOP/s", "of peak", "in BLAS", "BLAS GF/s", "of peak"));
             for (Timing t : r.java()) {
                 double g = r.gflops(t);
                 sb.append(row(t, g, peak));
@@ -126,10 +126,16 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
     }
 
     private static String row(Timing t, double gflops, double peak) {
-        return String.format(Locale.ROOT, "  %-5s %-24s %10s %10s %10s %10s %9s %8s%n", t.side(), t.variant(),
+        double blasGflops = t.blas() == null ? Double.NaN : t.blas().gflops();
+        return String.format(Locale.ROOT, "  %-5s %-24s %10s %10s %10s %10s %9s %8s %8s %9s %8s%n", t.side(), t.variant(),
                 seconds(t.median()), seconds(t.min()), seconds(t.max()), bytes(t.peakRssBytes()),
-                Double.isNaN(gflops) ? "—" : number(gflops),
-                Double.isNaN(gflops) || Double.isNaN(peak) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak));
+                Double.isNaN(gflops) ? "—" : number(gflops), percentOf(gflops, peak),
+                Double.isNaN(t.blasShare()) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * t.blasShare()),
+                Double.isNaN(blasGflops) ? "—" : number(blasGflops), percentOf(blasGflops, peak));
+    }
+
+    private static String percentOf(double gflops, double peak) {
+        return Double.isNaN(gflops) || Double.isNaN(peak) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak);
     }
 
     private static String verdict(Boolean met) {
@@ -245,5 +251,14 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
         o.put("peak_rss_bytes", t.peakRssBytes());
         Json.put(o, "gflops", gflops);
         Json.put(o, "fraction_of_peak", gflops / peak);
+        if (t.blas() != null) {
+            ObjectNode b = o.putObject("blas");
+            b.put("calls", t.blas().calls());
+            Json.put(b, "seconds", t.blas().seconds());
+            Json.put(b, "flops", t.blas().flops());
+            Json.put(b, "share_of_time", t.blasShare());
+            Json.put(b, "gflops", t.blas().gflops());
+            Json.put(b, "fraction_of_peak", t.blas().gflops() / peak);
+        }
     }
 }

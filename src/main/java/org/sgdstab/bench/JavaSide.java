@@ -13,6 +13,7 @@ import java.util.Map;
 import org.sgdstab.io.AtomicFiles;
 import org.sgdstab.io.NdArray;
 import org.sgdstab.io.Npy;
+import org.sgdstab.linalg.BlasAccounting;
 import org.sgdstab.report.Json;
 
 /**
@@ -40,18 +41,20 @@ final class JavaSide {
                 out = prepared.run(variant);
             }
             double[] seconds = new double[once ? 1 : repeats];
+            BlasAccounting.start();
             for (int i = 0; i < seconds.length; i++) {
                 long t0 = System.nanoTime();
                 out = prepared.run(variant);
                 seconds[i] = (System.nanoTime() - t0) * 1e-9;
             }
+            BlasAccounting.Totals blas = BlasAccounting.stop();
             long rss = Rss.peakBytes();
             Path outDir = outputDir(dir, variant);
             Files.createDirectories(outDir);
             for (Map.Entry<String, NdArray> e : out.entrySet()) {
                 Npy.write(outDir.resolve(e.getKey() + ".npy"), e.getValue());
             }
-            timings.add(new Timing("java", variant, seconds, rss));
+            timings.add(new Timing("java", variant, seconds, rss, blas));
         }
         write(dir.resolve("java").resolve(RESULT), timings);
         return timings;
@@ -71,6 +74,12 @@ final class JavaSide {
                 s.add(v);
             }
             o.put("peak_rss_bytes", t.peakRssBytes());
+            if (t.blas() != null) {
+                ObjectNode b = o.putObject("blas");
+                b.put("calls", t.blas().calls());
+                b.put("seconds", t.blas().seconds());
+                b.put("flops", t.blas().flops());
+            }
         }
         ObjectNode root = Json.object();
         root.set("variants", arr);
@@ -89,7 +98,10 @@ final class JavaSide {
                 for (int i = 0; i < seconds.length; i++) {
                     seconds[i] = s.get(i).asDouble();
                 }
-                out.add(new Timing("java", v.get("variant").asText(), seconds, v.get("peak_rss_bytes").asLong()));
+                JsonNode b = v.get("blas");
+                BlasAccounting.Totals blas = b == null ? null
+                        : new BlasAccounting.Totals(b.get("calls").asLong(), b.get("seconds").asDouble(), b.get("flops").asDouble());
+                out.add(new Timing("java", v.get("variant").asText(), seconds, v.get("peak_rss_bytes").asLong(), blas));
             }
             return out;
         } catch (IOException e) {

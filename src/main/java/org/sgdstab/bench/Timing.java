@@ -1,6 +1,7 @@
 package org.sgdstab.bench;
 
 import java.util.Arrays;
+import org.sgdstab.linalg.BlasAccounting;
 
 /**
  * The measured runs of one variant.
@@ -9,8 +10,14 @@ import java.util.Arrays;
  * @param variant       the variant
  * @param seconds       wall time of each timed run (after warm-up)
  * @param peakRssBytes  peak resident set size while it ran, −1 if unknown
+ * @param blas          time and flops inside BLAS over all timed runs (Java side only), or null
  */
-public record Timing(String side, String variant, double[] seconds, long peakRssBytes) {
+public record Timing(String side, String variant, double[] seconds, long peakRssBytes, BlasAccounting.Totals blas) {
+
+    /** A timing without BLAS accounting (the PyTorch side, or where it was not taken). */
+    public Timing(String side, String variant, double[] seconds, long peakRssBytes) {
+        this(side, variant, seconds, peakRssBytes, null);
+    }
 
     public Timing {
         if (seconds.length == 0) {
@@ -34,6 +41,11 @@ public record Timing(String side, String variant, double[] seconds, long peakRss
 
     public double min() {
         return Arrays.stream(seconds).min().orElseThrow();
+    }
+
+    /** The share of the timed runs' wall time spent inside BLAS, or NaN without accounting. */
+    public double blasShare() {
+        return blas == null ? Double.NaN : blas.seconds() / Arrays.stream(seconds).sum();
     }
 
     public double max() {

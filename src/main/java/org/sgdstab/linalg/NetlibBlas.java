@@ -31,9 +31,14 @@ final class NetlibBlas implements Blas {
             scaleBlock(m, n, beta, c, cOff, ldc);
             return;
         }
+        boolean counted = BlasAccounting.enabled();
+        long t0 = counted ? System.nanoTime() : 0;
         // Row-major C = op(A) op(B)  <=>  column-major Cᵀ = op(B)ᵀ op(A)ᵀ.
         blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+        if (counted) {
+            BlasAccounting.record(System.nanoTime() - t0, 2.0 * m * n * k);
+        }
     }
 
     @Override
@@ -48,8 +53,13 @@ final class NetlibBlas implements Blas {
         }
         // Row-major A (n×k) is column-major Aᵀ, so A·Aᵀ is column-major "T" form, and vice versa.
         // Column-major "U" is the row-major lower triangle; mirror it afterwards.
+        boolean counted = BlasAccounting.enabled();
+        long t0 = counted ? System.nanoTime() : 0;
         blas.dsyrk("U", trans ? "N" : "T", n, k, alpha, a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
         mirrorLowerToUpper(n, c, cOff, ldc);
+        if (counted) {
+            BlasAccounting.record(System.nanoTime() - t0, (double) n * n * k);
+        }
     }
 
     @Override
@@ -62,8 +72,13 @@ final class NetlibBlas implements Blas {
             }
             return;
         }
+        boolean counted = BlasAccounting.enabled();
+        long t0 = counted ? System.nanoTime() : 0;
         // Row-major A (m×n) is column-major Aᵀ (n×m).
         blas.dgemv(transA ? "N" : "T", n, m, alpha, a, aOff, Math.max(1, lda), x, xOff, 1, beta, y, yOff, 1);
+        if (counted) {
+            BlasAccounting.record(System.nanoTime() - t0, 2.0 * m * n);
+        }
     }
 
     /** Tile edge for the mirror: two tiles of doubles stay in L1 while one is read by columns. */
