@@ -67,4 +67,16 @@ final class SimdKernels {
         }
         return bound;
     }
+
+    /** out = 1 where a &gt; 0, else 0 (NaN gives 0), over [0, bound); returns bound. */
+    static int positiveIndicator(double[] a, int aOff, double[] out, int outOff, int length) {
+        int bound = SPECIES.loopBound(length);
+        DoubleVector zero = DoubleVector.zero(SPECIES);
+        DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+        for (int i = 0; i < bound; i += SPECIES.length()) {
+            DoubleVector v = DoubleVector.fromArray(SPECIES, a, aOff + i);
+            zero.blend(one, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+        }
+        return bound;
+    }
 }

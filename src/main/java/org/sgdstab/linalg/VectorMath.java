@@ -88,6 +88,22 @@ public final class VectorMath {
         }
     }
 
+    /**
+     * out[outOff + i] = 1 if a[aOff + i] &gt; 0, else 0 (NaN gives 0, as PyTorch's ReLU backward), for
+     * i &lt; length: ReLU's derivative. A branch on the sign is unpredictable and the JIT does not
+     * vectorise the select, so this runs on SIMD lanes when it can; both paths give the same values.
+     *
+     * @param out Modified; a is not.
+     */
+    public static void positiveIndicator(double[] a, int aOff, double[] out, int outOff, int length) {
+        checkRange(a, aOff, length);
+        checkRange(out, outOff, length);
+        int done = SIMD ? SimdKernels.positiveIndicator(a, aOff, out, outOff, length) : 0;
+        for (int i = done; i < length; i++) {
+            out[outOff + i] = a[aOff + i] > 0 ? 1.0 : 0.0;
+        }
+    }
+
     private static void checkRange(double[] v, int off, int length) {
         if (off < 0 || length < 0 || off > v.length - length) {
             throw new IllegalArgumentException("range [" + off + ", " + off + " + " + length + ") outside an array of " + v.length);

@@ -115,4 +115,24 @@ class VectorMathTest {
             }
         }
     }
+
+    /** ReLU's derivative on SIMD lanes equals the plain select, at every offset and tail length, incl. ±0, NaN and ±∞. */
+    @Test
+    void positiveIndicatorEqualsThePlainSelect() {
+        SplittableRandom rng = new SplittableRandom(5);
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE};
+        double[] a = new double[200];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i % 5 == 0 ? special[(i / 5) % special.length] : rng.nextGaussian();
+        }
+        for (int len = 0; len < 40; len++) {
+            for (int off : new int[] {0, 1, 7, 30}) {
+                double[] out = new double[len + 2];
+                VectorMath.positiveIndicator(a, off, out, 2, len);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(a[off + i] > 0 ? 1.0 : 0.0, out[2 + i]);
+                }
+            }
+        }
+    }
 }
