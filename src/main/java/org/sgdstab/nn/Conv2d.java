@@ -274,6 +274,11 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public boolean overwritesOutputs() {
+        return true;
+    }
+
+    @Override
     public void addGram(Matrix a, Matrix z, double[] w, int off, Matrix sens, Matrix gram) {
         int n = a.rows;
         int k = sens.rows / n;

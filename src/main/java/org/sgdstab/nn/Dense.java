@@ -90,6 +90,11 @@ public final class Dense implements Layer {
     }
 
     @Override
+    public boolean overwritesOutputs() {
+        return true;
+    }
+
+    @Override
     public void addGram(Matrix a, Matrix z, double[] w, int off, Matrix sens, Matrix gram) {
         int n = a.rows;
         int rows = sens.rows;

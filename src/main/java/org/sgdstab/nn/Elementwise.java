@@ -85,6 +85,11 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         }
     }
 
+    @Override
+    public final boolean overwritesOutputs() {
+        return true;
+    }
+
     /** Each entry of gIn depends only on the same entry of gOut. */
     @Override
     public final boolean backwardInPlace() {

@@ -82,6 +82,15 @@ public sealed interface Layer
     }
 
     /**
+     * Whether {@link #forward}, {@link #backward} (gIn), {@link #rForward} (dOut) and
+     * {@link #rBackward} (rgIn) write every element of their output before reading it, so that
+     * callers may pass a reused buffer with stale contents instead of a zeroed one.
+     */
+    default boolean overwritesOutputs() {
+        return false;
+    }
+
+    /**
      * Adds this layer's contribution to the empirical NTK Gram matrix: for stacked rows a, b,
      * {@code gram[a][b] += ⟨∂(sens_a · out_{a%n})/∂w, ∂(sens_b · out_{b%n})/∂w⟩}, computed without
      * forming per-sample gradients where that is cheaper.

@@ -92,6 +92,11 @@ public final class MaxPool2d extends Pool2d {
     }
 
     @Override
+    public boolean overwritesOutputs() {
+        return true;
+    }
+
+    @Override
     public void forward(Matrix a, double[] w, int off, Matrix z) {
         int[] idx = argmax(a);
         for (int i = 0; i < a.rows; i++) {

@@ -140,7 +140,7 @@ public final class Network {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             Matrix z = taken == null ? new Matrix(x.rows, layer.outputSize())
-                    : buffer(taken, List.of(), x.rows, layer.outputSize(), overwritesOutputs(layer));
+                    : buffer(taken, List.of(), x.rows, layer.outputSize(), layer.overwritesOutputs());
             layer.forward(a, storage(l, theta), offsets[l], z);
             acts.add(z);
             a = z;
@@ -205,7 +205,7 @@ public final class Network {
             Matrix gIn = null;
             if (l > lowestTrainable) {
                 gIn = taken == null ? new Matrix(g.rows, layer.inputSize())
-                        : buffer(taken, dead, g.rows, layer.inputSize(), overwritesOutputs(layer));
+                        : buffer(taken, dead, g.rows, layer.inputSize(), layer.overwritesOutputs());
             }
             boolean accumulate = grad != null && layer.trainable() && layer.paramCount() > 0;
             layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], g,
@@ -347,7 +347,7 @@ public final class Network {
                     inPlace[l] = true;
                     continue;
                 }
-                tangents[l + 1] = buffer(taken, dead, m * n, layer.outputSize(), overwritesOutputs(layer));
+                tangents[l + 1] = buffer(taken, dead, m * n, layer.outputSize(), layer.overwritesOutputs());
                 layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
                         moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
             }
@@ -386,7 +386,7 @@ public final class Network {
                     ((Elementwise) layer).rBackwardInPlace(pass.input(l), pass.input(l + 1), g, tangents[l + 1], rg);
                     rgIn = rg;
                 } else {
-                    rgIn = below ? buffer(taken, dead, m * n, layer.inputSize(), overwritesOutputs(layer)) : null;
+                    rgIn = below ? buffer(taken, dead, m * n, layer.inputSize(), layer.overwritesOutputs()) : null;
                     if (moves && layer instanceof Dense dense) {
                         dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
                                 tangents[l], g, rg, rgIn, out, true);
@@ -397,7 +397,7 @@ public final class Network {
                     dead.add(rg.data);
                 }
                 if (below && g != null) {
-                    Matrix gIn = buffer(taken, dead, n, layer.inputSize(), overwritesOutputs(layer));
+                    Matrix gIn = buffer(taken, dead, n, layer.inputSize(), layer.overwritesOutputs());
                     layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
                     dead.add(g.data);
                     g = gIn;
@@ -413,11 +413,6 @@ public final class Network {
                 buffers.give(a);
             }
         }
-    }
-
-    /** Layers whose rForward writes every element of dOut, and rBackward every element of rgIn, before reading it. */
-    private static boolean overwritesOutputs(Layer layer) {
-        return layer instanceof Dense || layer instanceof Elementwise;
     }
 
     /**

@@ -233,7 +233,11 @@ class NetworkDerivativesTest {
                 java.util.List.<Layer>of(new Dense(8, 128, true, true), new Gelu(128), new Dense(128, 128, false, true),
                         new Sigmoid(128), new Dense(128, 2, true, true)),
                 java.util.List.<Layer>of(new Dense(8, 128, true, true), new Diagonal(128, true), new Relu(128),
-                        new Dense(128, 1, true, true)))
+                        new Dense(128, 1, true, true)),
+                // Convolution and max pooling write their outputs into reused buffers without zeroing them.
+                java.util.List.<Layer>of(new Conv2d(new ImageShape(2, 8, 8), 4, 3, 1, 1, true, true), new Relu(256),
+                        new MaxPool2d(new ImageShape(4, 8, 8), 2, 2), new Conv2d(new ImageShape(4, 4, 4), 16, 3, 1, 1, true, true),
+                        new Tanh(256), new Dense(256, 3, true, true)))
                 .map(layers -> {
                     String name = layers.stream().map(Layer::typeName).collect(java.util.stream.Collectors.joining("-"));
                     return org.junit.jupiter.params.provider.Arguments.of(name, layers);
