@@ -124,31 +124,8 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
             multiplyByDerivative(in.data, out.data, rgOut.data, rgIn.data);
             return;
         }
-        // One fused pass: R{g_in} = f′(a) ∘ R{g_out} + g_out ∘ f″(a) ∘ R{a}, with f′ and g_out ∘ f″
-        // computed once per chunk and applied to every stacked block.
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] g = gOut.data;
-        double[] rgo = rgOut.data;
-        double[] t = dIn.data;
-        double[] r = rgIn.data;
-        int block = a.length;
-        ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
-            double[] d1 = new double[CHUNK];
-            double[] g2 = new double[CHUNK];
-            for (int start = from; start < to; start += CHUNK) {
-                int len = Math.min(CHUNK, to - start);
-                for (int i = 0; i < len; i++) {
-                    double x = a[start + i];
-                    double y = z[start + i];
-                    d1[i] = derivative(x, y);
-                    g2[i] = g[start + i] * secondDerivative(x, y);
-                }
-                for (int base = start; base < r.length; base += block) {
-                    VectorMath.multiplyAdd(d1, 0, rgo, base, g2, 0, t, base, r, base, len);
-                }
-            }
-        });
+        // One fused pass: R{g_in} = f′(a) ∘ R{g_out} + g_out ∘ f″(a) ∘ R{a}.
+        secondOrderPass(in.data, out.data, gOut.data, rgOut.data, dIn.data, rgIn.data, false);
     }
 
     /**
@@ -178,11 +155,15 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
         if (!hasCurvatureRatio()) {
             throw new IllegalStateException(typeName() + " has no curvature ratio; its second-order term needs the input tangent");
         }
-        double[] a = in.data;
-        double[] z = out.data;
-        double[] g = gOut.data;
-        double[] t = outTangent.data;
-        double[] r = rg.data;
+        secondOrderPass(in.data, out.data, gOut.data, rg.data, outTangent.data, rg.data, true);
+    }
+
+    /**
+     * r[q] = f′(a) ∘ src[q] + g ∘ c(a) ∘ t[q] over a stacked batch, with c = f″ (the input tangent in
+     * t) or, when {@code ratio}, c = f″/f′ (the output tangent in t). f′ and g ∘ c are computed once
+     * per chunk of the per-sample block and applied to every stacked block; r may be src. Modifies r.
+     */
+    private void secondOrderPass(double[] a, double[] z, double[] g, double[] src, double[] t, double[] r, boolean ratio) {
         int block = a.length;
         ParallelRanges.run(block, CHUNK, r.length, (from, to) -> {
             double[] d1 = new double[CHUNK];
@@ -193,10 +174,10 @@ public abstract sealed class Elementwise implements Layer permits Tanh, Relu, Si
                     double x = a[start + i];
                     double y = z[start + i];
                     d1[i] = derivative(x, y);
-                    g2[i] = g[start + i] * curvatureRatio(x, y);
+                    g2[i] = g[start + i] * (ratio ? curvatureRatio(x, y) : secondDerivative(x, y));
                 }
                 for (int base = start; base < r.length; base += block) {
-                    VectorMath.multiplyAdd(d1, 0, r, base, g2, 0, t, base, r, base, len);
+                    VectorMath.multiplyAdd(d1, 0, src, base, g2, 0, t, base, r, base, len);
                 }
             }
         });
