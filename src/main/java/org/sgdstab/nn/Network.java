@@ -20,7 +20,7 @@ public final class Network {
     private final double[] frozen;
     private final int parameterCount;
     private final int lowestTrainable;
-    /** Scratch buffers of the Hessian / Gauss–Newton products, reused between calls. */
+    /** Scratch buffers of the gradient, the Hessian / Gauss–Newton products and Θ, reused between calls. */
     private final BufferPool buffers = new BufferPool();
 
     /**
@@ -243,15 +243,29 @@ public final class Network {
             }
         }
         Matrix gramKMajor = new Matrix(rows, rows);
-        for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
-            Layer layer = layers.get(l);
-            if (layer.trainable() && layer.paramCount() > 0) {
-                layer.addGram(pass.input(l), pass.input(l + 1), theta, offsets[l], sens, gramKMajor);
+        // The stacked sensitivities (nK × width, the largest arrays of the computation for CNNs) come
+        // from the pool and go back at the end: repeated Θ of one network allocates none of them.
+        List<double[]> taken = new ArrayList<>();
+        List<double[]> dead = new ArrayList<>();
+        try {
+            for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
+                Layer layer = layers.get(l);
+                if (layer.trainable() && layer.paramCount() > 0) {
+                    layer.addGram(pass.input(l), pass.input(l + 1), theta, offsets[l], sens, gramKMajor);
+                }
+                if (l > lowestTrainable) {
+                    Matrix gIn = layer.backwardInPlace() ? sens
+                            : buffer(taken, dead, rows, layer.inputSize(), layer.overwritesOutputs());
+                    layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], sens, gIn, null, 0);
+                    if (gIn != sens) {
+                        dead.add(sens.data);
+                    }
+                    sens = gIn;
+                }
             }
-            if (l > lowestTrainable) {
-                Matrix gIn = layer.backwardInPlace() ? sens : new Matrix(rows, layer.inputSize());
-                layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], sens, gIn, null, 0);
-                sens = gIn;
+        } finally {
+            for (double[] a : taken) {
+                buffers.give(a);
             }
         }
         if (k == 1) {

@@ -247,7 +247,7 @@ class NetworkDerivativesTest {
     /**
      * Scratch buffers reused between calls never leak into results: after calls at a θ full of NaN
      * (which leave NaN in every reused buffer) and at another batch size, the Hessian and
-     * Gauss–Newton products and the gradient equal, bit for bit, those of a fresh network.
+     * Gauss–Newton products, the gradient and Θ equal, bit for bit, those of a fresh network.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("pooledCases")
@@ -266,6 +266,9 @@ class NetworkDerivativesTest {
         fresh.hessianVectorProduct(theta, x, y, v, hExpected);
         fresh.gaussNewtonVectorProduct(theta, x, v, gExpected);
         double lossExpected = fresh.lossAndGradient(theta, x, y, gradExpected);
+        // Θ's stacked sensitivities (n·K × width) are pooled only when large: a larger batch for it.
+        Matrix xGram = TestNetworks.random(256, net.inputSize(), rng, 1.0);
+        Matrix thetaExpected = fresh.ntkGram(theta, xGram);
 
         double[] poison = new double[p];
         java.util.Arrays.fill(poison, Double.NaN);
@@ -275,6 +278,7 @@ class NetworkDerivativesTest {
             net.hessianVectorProduct(poison, x, y, v, new Matrix(8, p));
             net.gaussNewtonVectorProduct(poison, x, v, new Matrix(8, p));
             net.lossAndGradient(poison, x, y, new double[p]);
+            net.ntkGram(poison, xGram);
             net.hessianVectorProduct(theta, x2, y2, v, new Matrix(8, p));
             Matrix h = new Matrix(8, p);
             Matrix g = new Matrix(8, p);
@@ -286,6 +290,7 @@ class NetworkDerivativesTest {
             assertArrayEquals(gExpected.data, g.data, 0.0, name + " G");
             assertArrayEquals(gradExpected, grad, 0.0, name + " gradient");
             assertTrue(loss == lossExpected, name + " loss");
+            assertArrayEquals(thetaExpected.data, net.ntkGram(theta, xGram).data, 0.0, name + " Θ");
         }
     }
 
@@ -334,5 +339,68 @@ class NetworkDerivativesTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> largeActivations() {
         return java.util.stream.Stream.of(new Tanh(512), new Sigmoid(512), new Gelu(512), new Relu(512))
                 .map(act -> org.junit.jupiter.params.provider.Arguments.of(act.typeName(), act));
+    }
+
+    /** Layers that declare {@link Layer#overwritesOutputs}, in the configurations whose loops differ. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> overwritingLayers() {
+        return java.util.stream.Stream.of(
+                        new Dense(6, 5, true, true), new Dense(6, 3, false, true), new Tanh(7), new Relu(7),
+                        new Conv2d(new ImageShape(2, 6, 6), 3, 3, 1, 1, true, true),
+                        new Conv2d(new ImageShape(2, 7, 7), 3, 3, 2, 0, false, true),
+                        new MaxPool2d(new ImageShape(2, 6, 6), 2, 2),
+                        new MaxPool2d(new ImageShape(2, 7, 7), 3, 2),
+                        new MaxPool2d(new ImageShape(1, 7, 5), 2, 2))
+                .map(l -> org.junit.jupiter.params.provider.Arguments.of(l.typeName() + " " + l.inputSize() + "→" + l.outputSize(), l));
+    }
+
+    /**
+     * The contract callers rely on when they hand such a layer a reused buffer: forward, backward,
+     * rForward and rBackward give the same outputs, bit for bit, whether the output buffers start
+     * as zeros or full of NaN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overwritingLayers")
+    void overwritingLayersIgnoreStaleOutputs(String name, Layer layer) {
+        assertTrue(layer.overwritesOutputs(), name);
+        SplittableRandom rng = new SplittableRandom(41);
+        int n = 3;
+        int m = 2;
+        int p = layer.paramCount();
+        double[] w = TestNetworks.random(1, Math.max(1, p), rng, 0.5).data;
+        Matrix a = TestNetworks.random(n, layer.inputSize(), rng, 1.0);
+        Matrix z = new Matrix(n, layer.outputSize());
+        layer.forward(a, w, 0, z);
+        Matrix gOut = TestNetworks.random(n, layer.outputSize(), rng, 1.0);
+        Matrix dirs = p > 0 ? TestNetworks.random(m, p, rng, 1.0) : null;
+        Matrix dIn = TestNetworks.random(m * n, layer.inputSize(), rng, 1.0);
+        Matrix rgOut = TestNetworks.random(m * n, layer.outputSize(), rng, 1.0);
+        Matrix[] clean = null;
+        for (boolean poisoned : new boolean[] {false, true}) {
+            double fill = poisoned ? Double.NaN : 0.0;
+            Matrix zz = filled(n, layer.outputSize(), fill);
+            layer.forward(a, w, 0, zz);
+            Matrix gIn = filled(n, layer.inputSize(), fill);
+            layer.backward(a, z, w, 0, gOut, gIn, null, 0);
+            Matrix dOut = filled(m * n, layer.outputSize(), fill);
+            layer.rForward(a, z, w, 0, dirs, 0, dIn, dOut);
+            Matrix rgIn = filled(m * n, layer.inputSize(), fill);
+            layer.rBackward(a, z, w, 0, dirs, 0, dIn, gOut, rgOut, rgIn, p > 0 ? new Matrix(m, p) : null);
+            assertArrayEquals(z.data, zz.data, 0.0, name + " forward");
+            Matrix[] outs = {gIn, dOut, rgIn};
+            if (clean == null) {
+                clean = outs;
+                continue;
+            }
+            String[] what = {"backward", "rForward", "rBackward"};
+            for (int i = 0; i < outs.length; i++) {
+                assertArrayEquals(clean[i].data, outs[i].data, 0.0, name + " " + what[i] + ": a stale entry survived");
+            }
+        }
+    }
+
+    private static Matrix filled(int rows, int cols, double v) {
+        Matrix m = new Matrix(rows, cols);
+        java.util.Arrays.fill(m.data, v);
+        return m;
     }
 }
