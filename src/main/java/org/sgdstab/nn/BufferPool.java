@@ -2,7 +2,10 @@ package org.sgdstab.nn;
 
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import org.sgdstab.linalg.Matrix;
 
 /**
  * Large scratch arrays kept between calls, so that repeated block Hessian-vector products (Lanczos,
@@ -52,6 +55,62 @@ final class BufferPool {
             while (free.size() > CAPACITY) {
                 free.removeLast();
             }
+        }
+    }
+
+    /** Scratch for one call, given back to this pool when the lease is closed. */
+    Lease lease() {
+        return new Lease();
+    }
+
+    /**
+     * The scratch arrays of one call: taken from the pool and all given back by {@link #close};
+     * arrays the call has finished with ({@link #release}) are reused within it first. One call,
+     * one thread.
+     */
+    final class Lease implements AutoCloseable {
+        private final List<double[]> taken = new ArrayList<>();
+        private final List<double[]> dead = new ArrayList<>();
+
+        private Lease() {
+        }
+
+        /**
+         * A rows × cols matrix over a released array of that size, else one from the pool; its
+         * contents are unspecified unless {@code overwritten} is false, then zeros.
+         */
+        Matrix matrix(int rows, int cols, boolean overwritten) {
+            int size = Math.multiplyExact(rows, cols);
+            double[] a = null;
+            for (int i = 0; i < dead.size(); i++) {
+                if (dead.get(i).length == size) {
+                    a = dead.remove(i);
+                    break;
+                }
+            }
+            if (a == null) {
+                a = take(size);
+                taken.add(a);
+            }
+            if (!overwritten) {
+                java.util.Arrays.fill(a, 0.0);
+            }
+            return new Matrix(rows, cols, a);
+        }
+
+        /** Marks m's array as finished with: later {@link #matrix} calls of this lease may reuse it. */
+        void release(Matrix m) {
+            dead.add(m.data);
+        }
+
+        /** Gives every array this lease took back to the pool. */
+        @Override
+        public void close() {
+            for (double[] a : taken) {
+                give(a);
+            }
+            taken.clear();
+            dead.clear();
         }
     }
 }

@@ -128,10 +128,10 @@ public final class Network {
     }
 
     /**
-     * {@link #forward(double[], Matrix)} with the activations in pool buffers recorded in {@code taken}
-     * (null: newly allocated), for passes that do not outlive the caller, which gives them back.
+     * {@link #forward(double[], Matrix)} with the activations in buffers of {@code scratch} (null:
+     * newly allocated), for passes that do not outlive the caller's lease.
      */
-    private ForwardPass forward(double[] theta, Matrix x, List<double[]> taken) {
+    private ForwardPass forward(double[] theta, Matrix x, BufferPool.Lease scratch) {
         checkTheta(theta);
         checkInputs(x);
         List<Matrix> acts = new ArrayList<>(layers.size() + 1);
@@ -139,8 +139,8 @@ public final class Network {
         Matrix a = x;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
-            Matrix z = taken == null ? new Matrix(x.rows, layer.outputSize())
-                    : buffer(taken, List.of(), x.rows, layer.outputSize(), layer.overwritesOutputs());
+            Matrix z = scratch == null ? new Matrix(x.rows, layer.outputSize())
+                    : scratch.matrix(x.rows, layer.outputSize(), layer.overwritesOutputs());
             layer.forward(a, storage(l, theta), offsets[l], z);
             acts.add(z);
             a = z;
@@ -177,41 +177,34 @@ public final class Network {
         }
         // Activations and sensitivities live in pool buffers: repeated full-batch gradients
         // allocate nothing of size n × width.
-        List<double[]> taken = new ArrayList<>();
-        try {
-            ForwardPass pass = forward(theta, x, taken);
+        try (BufferPool.Lease scratch = buffers.lease()) {
+            ForwardPass pass = forward(theta, x, scratch);
             Matrix g = pass.output().copy().addInPlace(-1.0, y);
             double loss = squaredNorm(g) / (2.0 * x.rows);
             g.scaleInPlace(1.0 / x.rows);
             java.util.Arrays.fill(grad, 0.0);
-            backpropagate(theta, pass, g, grad, taken);
+            backpropagate(theta, pass, g, grad, scratch);
             return loss;
-        } finally {
-            for (double[] a : taken) {
-                buffers.give(a);
-            }
         }
     }
 
     /**
      * Backward pass of sensitivities g (s·n × K) from the output; parameter gradients are added to
-     * grad (or skipped if null). Sensitivity buffers come from the pool and are recorded in
-     * {@code taken} unless it is null.
+     * grad (or skipped if null). Sensitivity buffers come from {@code scratch} unless it is null.
      */
-    private void backpropagate(double[] theta, ForwardPass pass, Matrix g, double[] grad, List<double[]> taken) {
-        List<double[]> dead = new ArrayList<>();
+    private void backpropagate(double[] theta, ForwardPass pass, Matrix g, double[] grad, BufferPool.Lease scratch) {
         for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
             Layer layer = layers.get(l);
             Matrix gIn = null;
             if (l > lowestTrainable) {
-                gIn = taken == null ? new Matrix(g.rows, layer.inputSize())
-                        : buffer(taken, dead, g.rows, layer.inputSize(), layer.overwritesOutputs());
+                gIn = scratch == null ? new Matrix(g.rows, layer.inputSize())
+                        : scratch.matrix(g.rows, layer.inputSize(), layer.overwritesOutputs());
             }
             boolean accumulate = grad != null && layer.trainable() && layer.paramCount() > 0;
             layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], g,
                     gIn, accumulate ? grad : null, offsets[l]);
-            if (taken != null) {
-                dead.add(g.data);
+            if (scratch != null) {
+                scratch.release(g);
             }
             g = gIn;
         }
@@ -245,9 +238,7 @@ public final class Network {
         Matrix gramKMajor = new Matrix(rows, rows);
         // The stacked sensitivities (nK × width, the largest arrays of the computation for CNNs) come
         // from the pool and go back at the end: repeated Θ of one network allocates none of them.
-        List<double[]> taken = new ArrayList<>();
-        List<double[]> dead = new ArrayList<>();
-        try {
+        try (BufferPool.Lease scratch = buffers.lease()) {
             for (int l = layers.size() - 1; l >= lowestTrainable; l--) {
                 Layer layer = layers.get(l);
                 if (layer.trainable() && layer.paramCount() > 0) {
@@ -255,17 +246,13 @@ public final class Network {
                 }
                 if (l > lowestTrainable) {
                     Matrix gIn = layer.backwardInPlace() ? sens
-                            : buffer(taken, dead, rows, layer.inputSize(), layer.overwritesOutputs());
+                            : scratch.matrix(rows, layer.inputSize(), layer.overwritesOutputs());
                     layer.backward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l], sens, gIn, null, 0);
                     if (gIn != sens) {
-                        dead.add(sens.data);
+                        scratch.release(sens);
                     }
                     sens = gIn;
                 }
-            }
-        } finally {
-            for (double[] a : taken) {
-                buffers.give(a);
             }
         }
         if (k == 1) {
@@ -338,11 +325,9 @@ public final class Network {
         int m = dirs.rows;
         int depth = layers.size();
         // The buffers of this call (activations, tangents, R-sensitivities) come from the pool and all
-        // go back at the end; `dead` holds those already consumed, for reuse within the call.
-        List<double[]> taken = new ArrayList<>();
-        List<double[]> dead = new ArrayList<>();
-        try {
-            ForwardPass pass = forward(theta, x, taken);
+        // go back at the end; those already consumed are released for reuse within the call.
+        try (BufferPool.Lease scratch = buffers.lease()) {
+            ForwardPass pass = forward(theta, x, scratch);
             Matrix[] tangents = new Matrix[depth + 1];
             // inPlace[l]: activation l overwrote its input tangent with its output tangent. Only its
             // own R-backward reads its input tangent, and with the curvature ratio (or without the
@@ -361,7 +346,7 @@ public final class Network {
                     inPlace[l] = true;
                     continue;
                 }
-                tangents[l + 1] = buffer(taken, dead, m * n, layer.outputSize(), layer.overwritesOutputs());
+                tangents[l + 1] = scratch.matrix(m * n, layer.outputSize(), layer.overwritesOutputs());
                 layer.rForward(pass.input(l), pass.input(l + 1), storage(l, theta), offsets[l],
                         moves ? dirs : null, offsets[l], tangents[l], tangents[l + 1]);
             }
@@ -385,7 +370,7 @@ public final class Network {
                 g = pass.output().copy().addInPlace(-1.0, y).scaleInPlace(1.0 / n);
             }
             Matrix top = tangents[depth];
-            Matrix rg = buffer(taken, dead, top.rows, top.cols, true);
+            Matrix rg = scratch.matrix(top.rows, top.cols, true);
             double scale = 1.0 / n;
             for (int i = 0; i < rg.data.length; i++) {
                 rg.data[i] = top.data[i] * scale;
@@ -400,7 +385,7 @@ public final class Network {
                     ((Elementwise) layer).rBackwardInPlace(pass.input(l), pass.input(l + 1), g, tangents[l + 1], rg);
                     rgIn = rg;
                 } else {
-                    rgIn = below ? buffer(taken, dead, m * n, layer.inputSize(), layer.overwritesOutputs()) : null;
+                    rgIn = below ? scratch.matrix(m * n, layer.inputSize(), layer.overwritesOutputs()) : null;
                     if (moves && layer instanceof Dense dense) {
                         dense.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], dirs, offsets[l],
                                 tangents[l], g, rg, rgIn, out, true);
@@ -408,48 +393,21 @@ public final class Network {
                         layer.rBackward(pass.input(l), pass.input(l + 1), w, offsets[l], moves ? dirs : null, offsets[l],
                                 tangents[l], g, rg, rgIn, moves ? out : null);
                     }
-                    dead.add(rg.data);
+                    scratch.release(rg);
                 }
                 if (below && g != null) {
-                    Matrix gIn = buffer(taken, dead, n, layer.inputSize(), layer.overwritesOutputs());
+                    Matrix gIn = scratch.matrix(n, layer.inputSize(), layer.overwritesOutputs());
                     layer.backward(pass.input(l), pass.input(l + 1), w, offsets[l], g, gIn, null, 0);
-                    dead.add(g.data);
+                    scratch.release(g);
                     g = gIn;
                 }
                 // The input tangent is dead now, unless an in-place activation below shares it.
                 if (tangents[l] != null && !(l > 0 && inPlace[l - 1])) {
-                    dead.add(tangents[l].data);
+                    scratch.release(tangents[l]);
                 }
                 rg = rgIn;
             }
-        } finally {
-            for (double[] a : taken) {
-                buffers.give(a);
-            }
         }
-    }
-
-    /**
-     * A rows × cols matrix over a dead buffer of that size, else one from the pool (recorded in
-     * {@code taken}); its contents are unspecified unless {@code overwritten} is false, then zeros.
-     */
-    private Matrix buffer(List<double[]> taken, List<double[]> dead, int rows, int cols, boolean overwritten) {
-        int size = Math.multiplyExact(rows, cols);
-        double[] a = null;
-        for (int i = 0; i < dead.size(); i++) {
-            if (dead.get(i).length == size) {
-                a = dead.remove(i);
-                break;
-            }
-        }
-        if (a == null) {
-            a = buffers.take(size);
-            taken.add(a);
-        }
-        if (!overwritten) {
-            java.util.Arrays.fill(a, 0.0);
-        }
-        return new Matrix(rows, cols, a);
     }
 
     /** The Hessian of the loss at θ on (x, y) as a block operator. θ, x, y must not change while it is used. */
