@@ -64,9 +64,7 @@ public final class Dense implements Layer {
         // The bias is written first and the GEMM accumulates onto it: one pass over z instead of
         // BLAS's zeroing pass plus a read-modify-write bias pass.
         if (bias) {
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(w, off + in * out, z.data, r * out, out);
-            }
+            fillRows(w, off + in * out, z.data, 0, n);
         }
         Blas.get().gemm(false, true, n, out, in, 1.0, a.data, 0, in, w, off, in, bias ? 1.0 : 0.0, z.data, 0, out);
     }
@@ -135,11 +133,7 @@ public final class Dense implements Layer {
             // Blocks split over the cores: a pure 32 MB write for the 512-wide layers of the benchmark.
             ParallelRanges.run(rows / n, 1, (long) rows * out, (from, to) -> {
                 for (int j = from; j < to; j++) {
-                    int vb = j * p + dirOff + in * out;
-                    int base = j * n * out;
-                    for (int r = 0; r < n; r++) {
-                        System.arraycopy(dirs.data, vb, dOut.data, base + r * out, out);
-                    }
+                    fillRows(dirs.data, j * p + dirOff + in * out, dOut.data, j * n * out, n);
                 }
             });
         }
@@ -237,6 +231,13 @@ public final class Dense implements Layer {
                     addColumnSums(rgOut.data, j * n * out, n, hv.data, h + in * out);
                 }
             }
+        }
+    }
+
+    /** Rows [0, rows) of dst (length out each, from dstOff) ← the out values of row at rowOff. Modifies dst. */
+    private void fillRows(double[] row, int rowOff, double[] dst, int dstOff, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(row, rowOff, dst, dstOff + r * out, out);
         }
     }
 
