@@ -14,6 +14,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.sgdstab.io.AtomicFiles;
 
 /**
  * Line plots written as PNG and SVG side by side (XChart, with VectorGraphics2D for SVG).
@@ -103,13 +104,9 @@ public final class Plots {
             Path dir = base.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             String file = base.getFileName().toString();
-            Path tmp = dir.resolve("." + file + ".tmp");
-            BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(dir.resolve("." + file + ".tmp.png"), dir.resolve(file + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            VectorGraphicsEncoder.saveVectorGraphic(c, tmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            Files.move(dir.resolve("." + file + ".tmp.svg"), dir.resolve(file + ".svg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(dir.resolve(file + ".png"), out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.write(dir.resolve(file + ".svg"),
+                    out -> VectorGraphicsEncoder.saveVectorGraphic(c, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write plot " + base, e);
         }
