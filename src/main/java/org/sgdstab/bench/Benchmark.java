@@ -78,9 +78,8 @@ public final class Benchmark {
             results.add(new WorkloadResult(id, w.description(), java, peers, failures, comparisons, flops));
             write(new BenchReport(config, machine, torch, results, skipped), provenance);
         }
-        BenchReport report = new BenchReport(config, machine, torch, results, skipped);
-        write(report, provenance);
-        return report;
+        // Every workload above already wrote the report as it stood, the last one the final one.
+        return new BenchReport(config, machine, torch, results, skipped);
     }
 
     static Path peerDir(Path dir, String variant) {
