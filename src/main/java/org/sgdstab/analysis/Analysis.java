@@ -41,6 +41,21 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
         return hessian != null ? hessian.frobenius() : noise.fisherFrobenius();
     }
 
+    /**
+     * The check of {@link #bounds} with the given {@link Bounds.BoundCheck#name() name}, e.g.
+     * {@link Bounds#THEOREM_33}.
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    public Bounds.BoundCheck bound(String name) {
+        for (Bounds.BoundCheck c : bounds) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no bound check named '" + name + "'");
+    }
+
     /** Every numeric result under its snake_case key, in a fixed order (CSV columns, JSON keys). */
     public Map<String, Double> values() {
         LinkedHashMap<String, Double> v = new LinkedHashMap<>();
@@ -64,11 +79,11 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
         v.put("mu2", noise.mu2());
         v.put("gamma", noise.gamma());
         v.put("tau", noise.tau());
-        v.put("bound_thm33", Bounds.theorem33(noise.mu(), flatness(), eta, b).bound());
-        v.put("bound_prop34", Bounds.proposition34(noise.mu1(), flatness(), eta, b).bound());
-        v.put("gd_bound_lambda", 2.0 / eta);
-        v.put("bound_gd_frobenius", 2.0 * Math.sqrt(p) / eta);
-        v.put("bound_isotropic_trace", Math.sqrt((double) p * b) / eta);
+        v.put("bound_thm33", bound(Bounds.THEOREM_33).bound());
+        v.put("bound_prop34", bound(Bounds.PROPOSITION_34).bound());
+        v.put("gd_bound_lambda", bound(Bounds.GD_SHARPNESS).bound());
+        v.put("bound_gd_frobenius", bound(Bounds.GD_FROBENIUS).bound());
+        v.put("bound_isotropic_trace", bound(Bounds.ISOTROPIC_NOISE).bound());
         v.put("escape_factor_gamma0", Bounds.escape(noise.mu(), flatness(), eta, b, 1e-3).gamma0());
         if (hessian != null) {
             v.put("hessian_frobenius", hessian.frobenius());

@@ -82,13 +82,12 @@ public final class EscapeExperiment {
         /** Theorem 3.5's growth factor γ0 = η² µ ‖H‖_F² / B at the minimum. */
         public double gamma0() {
             Analysis a = analysis;
-            return Bounds.escape(finiteOr0(a.noise().mu()), a.flatness(), a.options().lr(), a.options().batchSize(), 0.5).gamma0();
+            return Bounds.escape(a.noise().mu(), a.flatness(), a.options().lr(), a.options().batchSize(), 0.5).gamma0();
         }
 
         /** Theorem 3.3 checked at the minimum. */
         public Bounds.BoundCheck theorem33() {
-            Analysis a = analysis;
-            return Bounds.theorem33(finiteOr0(a.noise().mu()), a.flatness(), a.options().lr(), a.options().batchSize());
+            return analysis.bound(Bounds.THEOREM_33);
         }
 
         /** Trajectories that escaped. */
@@ -101,10 +100,6 @@ public final class EscapeExperiment {
             }
             return c;
         }
-    }
-
-    private static double finiteOr0(double v) {
-        return Double.isFinite(v) ? v : 0.0;
     }
 
     /**

@@ -35,6 +35,17 @@ public final class Bounds {
     public record EscapePrediction(double gamma0, double steps) {
     }
 
+    /** {@link BoundCheck#name()} of {@link #theorem33}. */
+    public static final String THEOREM_33 = "Theorem 3.3";
+    /** {@link BoundCheck#name()} of {@link #proposition34}. */
+    public static final String PROPOSITION_34 = "Proposition 3.4";
+    /** {@link BoundCheck#name()} of {@link #gdSharpness}. */
+    public static final String GD_SHARPNESS = "GD sharpness";
+    /** {@link BoundCheck#name()} of {@link #gdFrobenius}. */
+    public static final String GD_FROBENIUS = "GD Frobenius";
+    /** {@link BoundCheck#name()} of {@link #isotropicTrace}. */
+    public static final String ISOTROPIC_NOISE = "Isotropic noise";
+
     private Bounds() {
     }
 
@@ -52,7 +63,7 @@ public final class Bounds {
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
-        return BoundCheck.of("Theorem 3.3", theorem33Constant(mu, batchSize) / eta, hessianFrobenius);
+        return BoundCheck.of(THEOREM_33, theorem33Constant(mu, batchSize) / eta, hessianFrobenius);
     }
 
     /**
@@ -89,7 +100,7 @@ public final class Bounds {
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
-        return BoundCheck.of("Proposition 3.4", proposition34Constant(mu1, batchSize) / eta, hessianFrobenius);
+        return BoundCheck.of(PROPOSITION_34, proposition34Constant(mu1, batchSize) / eta, hessianFrobenius);
     }
 
     /**
@@ -127,7 +138,7 @@ public final class Bounds {
     public static BoundCheck gdSharpness(double lambdaMax, double eta) {
         requireFinite(lambdaMax, "lambda_max(H)");
         SecondMomentMap.requireEta(eta);
-        return BoundCheck.of("GD sharpness", 2.0 / eta, lambdaMax);
+        return BoundCheck.of(GD_SHARPNESS, 2.0 / eta, lambdaMax);
     }
 
     /**
@@ -141,7 +152,7 @@ public final class Bounds {
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         requireParameters(parameters);
         SecondMomentMap.requireEta(eta);
-        return BoundCheck.of("GD Frobenius", 2.0 * Math.sqrt((double) parameters) / eta, hessianFrobenius);
+        return BoundCheck.of(GD_FROBENIUS, 2.0 * Math.sqrt((double) parameters) / eta, hessianFrobenius);
     }
 
     /**
@@ -157,7 +168,7 @@ public final class Bounds {
         requireParameters(parameters);
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
-        return BoundCheck.of("Isotropic noise", Math.sqrt((double) parameters * batchSize) / eta, traceH);
+        return BoundCheck.of(ISOTROPIC_NOISE, Math.sqrt((double) parameters * batchSize) / eta, traceH);
     }
 
     /**
