@@ -83,8 +83,6 @@ public record EscapeConfig(double lr, int batchSize, Sampling sampling, int traj
 
     /** Checks the parts that depend on n. */
     public void requireFits(int n) {
-        if (sampling != Sampling.WITH_REPLACEMENT && batchSize > n) {
-            throw new InputException("--batch-size " + batchSize + " exceeds n = " + n + ", impossible " + sampling.cliName() + " sampling");
-        }
+        sampling.requireBatchFits(batchSize, n);
     }
 }

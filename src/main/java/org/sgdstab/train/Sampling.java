@@ -21,6 +21,17 @@ public enum Sampling {
         return cliName;
     }
 
+    /**
+     * Throws an {@link org.sgdstab.io.InputException} if batches of {@code batchSize} cannot be drawn
+     * from n samples this way (only sampling without replacement, or by epoch, needs B ≤ n).
+     */
+    public void requireBatchFits(int batchSize, int n) {
+        if (this != WITH_REPLACEMENT && batchSize > n) {
+            throw new org.sgdstab.io.InputException("--batch-size " + batchSize + " exceeds n = " + n + ", impossible " + cliName
+                    + " sampling");
+        }
+    }
+
     /** Parses a command-line name such as "with-replacement". */
     public static Sampling parse(String name) {
         for (Sampling s : values()) {

@@ -71,8 +71,8 @@ public record TrainConfig(Optimizer optimizer, Sampling sampling, double lr, int
 
     /** Checks the parts of the config that depend on the data set size n. */
     public void requireFits(int n) {
-        if (optimizer == Optimizer.SGD && sampling != Sampling.WITH_REPLACEMENT && batchSize > n) {
-            throw new InputException("--batch-size " + batchSize + " exceeds n = " + n + ", impossible " + sampling.cliName() + " sampling");
+        if (optimizer == Optimizer.SGD) {
+            sampling.requireBatchFits(batchSize, n);
         }
     }
 }
