@@ -96,6 +96,10 @@ public final class LinearizedDynamics {
         }
         int r = lin.rank();
         double[] d = lin.curvatures();
+        double[] sqrtD = new double[r];
+        for (int k = 0; k < r; k++) {
+            sqrtD[k] = Math.sqrt(d[k]);
+        }
         double sigma2 = isotropicSigma2();
         return TrajectoryPool.run(trajectories, steps, root, jobs, () -> {
             double[] w = new double[r];
@@ -123,22 +127,16 @@ public final class LinearizedDynamics {
                                 w[k] -= lr * g[k];
                             }
                         }
-                        case GEOMETRY -> {
-                            double s = Math.sqrt(2 * l / batchSize);
+                        case GEOMETRY, BOUNDED -> {
+                            double s = model == NoiseModel.GEOMETRY ? Math.sqrt(2 * l / batchSize) : Math.sqrt(boundedSigma2 / batchSize);
                             for (int k = 0; k < r; k++) {
-                                w[k] -= lr * (d[k] * w[k] + s * Math.sqrt(d[k]) * rng.nextGaussian());
+                                w[k] -= lr * (d[k] * w[k] + s * sqrtD[k] * rng.nextGaussian());
                             }
                         }
                         case ISOTROPIC -> {
                             double s = Math.sqrt(2 * sigma2 * l / batchSize);
                             for (int k = 0; k < r; k++) {
                                 w[k] -= lr * (d[k] * w[k] + s * rng.nextGaussian());
-                            }
-                        }
-                        case BOUNDED -> {
-                            double s = Math.sqrt(boundedSigma2 / batchSize);
-                            for (int k = 0; k < r; k++) {
-                                w[k] -= lr * (d[k] * w[k] + s * Math.sqrt(d[k]) * rng.nextGaussian());
                             }
                         }
                     }
@@ -205,13 +203,15 @@ public final class LinearizedDynamics {
      */
     public double growthFactor(NoiseModel model, int maxApplications) {
         double[] d = lin.curvatures();
-        double qmax = 0;
-        for (double v : d) {
-            qmax = Math.max(qmax, (1 - lr * v) * (1 - lr * v));
-        }
         return switch (model) {
             case MINIBATCH -> secondMomentMap().radius(lr, null, maxApplications).rho();
-            case BOUNDED -> qmax;
+            case BOUNDED -> {
+                double qmax = 0;
+                for (double v : d) {
+                    qmax = Math.max(qmax, (1 - lr * v) * (1 - lr * v));
+                }
+                yield qmax;
+            }
             case GEOMETRY -> perronRoot(d, d, lr, batchSize);
             case ISOTROPIC -> {
                 double[] c = new double[d.length];
