@@ -127,9 +127,7 @@ public final class CriticalLearningRate {
         int applications = top.applications() + lo.applications() + hi.applications();
         // Ritz values never exceed ρ: either inequality below proves the computed μ is not the top one.
         if (lo.rho() > 1 || !(hi.rho() > 1)) {
-            Result fallback = findByBracketing(map);
-            return new Result(fallback.eta(), fallback.lower(), fallback.upper(), fallback.rhoLower(),
-                    fallback.rhoUpper(), fallback.iterations(), fallback.applications() + applications, true);
+            return bracketingAfter(map, applications);
         }
         // Resolved: the Ritz pair's residual is small against its distance from 1, so its sign is sure.
         boolean resolved = lo.converged() || lo.residual() <= CERTIFICATE_RESIDUAL_FRACTION * (1 - lo.rho());
@@ -141,12 +139,17 @@ public final class CriticalLearningRate {
         RitzPair next = map.generalizedNext(top.vector(), VERIFY_APPLICATIONS, VERIFY_SEED);
         applications += next.applications();
         if (next.value() > top.value() * (1 + VERIFY_RELATIVE_MARGIN)) {
-            Result fallback = findByBracketing(map);
-            return new Result(fallback.eta(), fallback.lower(), fallback.upper(), fallback.rhoLower(),
-                    fallback.rhoUpper(), fallback.iterations(), fallback.applications() + applications, true);
+            return bracketingAfter(map, applications);
         }
         // Certified only if that check itself converged: an unconverged Ritz value proves nothing.
         return new Result(eta, lower, upper, lo.rho(), hi.rho(), top.applications(), applications, next.converged());
+    }
+
+    /** {@link #findByBracketing} after a failed certificate that spent {@code applications} map applications. */
+    private static Result bracketingAfter(SecondMomentMap map, int applications) {
+        Result fallback = findByBracketing(map);
+        return new Result(fallback.eta(), fallback.lower(), fallback.upper(), fallback.rhoLower(),
+                fallback.rhoUpper(), fallback.iterations(), fallback.applications() + applications, true);
     }
 
     /**
