@@ -67,8 +67,10 @@ public final class StabilityScan {
         data.requireFits(net.inputSize(), net.outputSize(), "X", "Y");
         config.requireFits(data.size());
         double[] theta = model.theta();
-        Matrix gram = net.ntkGram(theta, data.x());
-        NoiseAlignment noise = NoiseAlignment.of(gram, net.residuals(theta, data.x(), data.y()));
+        // One forward pass for both Θ and the residuals, as in Analyzer.analyze.
+        Network.ForwardPass pass = net.forward(theta, data.x());
+        Matrix gram = net.ntkGram(theta, pass);
+        NoiseAlignment noise = NoiseAlignment.of(gram, pass.output().copy().addInPlace(-1.0, data.y()));
         CurvatureSummary hessian = Analyzer.hessian(model, data, config.hessian(), config.probes(), 1, config.seed());
         int[] batchSizes = config.batchSizes();
         SecondMomentMap base = new SecondMomentMap(gram, data.size(), net.outputSize(), config.sampling(), batchSizes[0]);
