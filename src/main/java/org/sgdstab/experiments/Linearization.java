@@ -83,19 +83,9 @@ public final class Linearization {
         return reduced;
     }
 
-    /** Θ (a copy). */
-    public Matrix gram() {
-        return reduced.theta();
-    }
-
     /** d_k = λ_k(Θ)/n, the nonzero eigenvalues of H = G, descending (a copy). */
     public double[] curvatures() {
         return d.clone();
-    }
-
-    /** A = U_r Λ_r^{1/2} (nK × r), row i·K + k (a copy). */
-    public Matrix residualMap() {
-        return a.copy();
     }
 
     /** Tr H = Σ d_k. */

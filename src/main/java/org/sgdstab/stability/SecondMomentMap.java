@@ -255,21 +255,6 @@ public final class SecondMomentMap {
         return rank;
     }
 
-    /** The diagonal of D = Λ_r / n, descending; a copy. */
-    public double[] reducedCurvatures() {
-        return d.clone();
-    }
-
-    /** Coefficient c1 of {@code Σ_i h_i M h_i} in the reduced map (class Javadoc). */
-    double noiseCoefficient() {
-        return c1;
-    }
-
-    /** Coefficient c2 of {@code D M D} in the reduced map (class Javadoc). */
-    double meanCoefficient() {
-        return c2;
-    }
-
     // ---------------------------------------------------------------- spectral radius
 
     /** ρ(η) from the default start (the identity, which overlaps every PSD eigenvector). */
