@@ -78,7 +78,7 @@ public record EscapeTask(Family family, int size, long rootSeed, long runSeed, i
     @Override
     public ObjectNode execute(Problems problems, Path dir, BooleanSupplier stop) {
         Dataset data = problems.data(family);
-        Model start = problems.model(family, size, runSeed ^ 0x5DEECE66DL);
+        Model start = problems.model(family, size, runSeed ^ MODEL_SEED_MASK);
         double lambda0 = NoiseAlignment.of(start.network(), start.theta(), data.x(), data.y()).fisherLambdaMax();
         double eta0 = 1.0 / lambda0;
         TrainConfig gd = new TrainConfig(TrainConfig.Optimizer.GD, Sampling.WITH_REPLACEMENT, eta0, 1, gdSteps, runSeed, 10, 0, 1,

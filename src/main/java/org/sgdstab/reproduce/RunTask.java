@@ -6,6 +6,9 @@ import java.util.function.BooleanSupplier;
 
 /** One cacheable run of the reproduction: training with diagnostics, or an escape experiment. */
 public sealed interface RunTask permits TrainTask, EscapeTask {
+    /** XORed into a run's seed to seed its model's initialisation, so that it differs from the run's SGD seed. */
+    long MODEL_SEED_MASK = 0x5DEECE66DL;
+
     /** Short kind for the run's directory name. */
     String kind();
 

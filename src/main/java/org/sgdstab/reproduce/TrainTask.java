@@ -82,7 +82,7 @@ public record TrainTask(Family family, int size, long rootSeed, long runSeed, do
     @Override
     public ObjectNode execute(Problems problems, Path dir, BooleanSupplier stop) {
         Dataset data = problems.data(family);
-        Model start = problems.model(family, size, runSeed ^ 0x5DEECE66DL);
+        Model start = problems.model(family, size, runSeed ^ MODEL_SEED_MASK);
         int every = points > 0 ? Math.max(1, steps / points) : steps;
         TrainConfig cfg = new TrainConfig(TrainConfig.Optimizer.SGD, Sampling.WITH_REPLACEMENT, lr, batch, steps, runSeed,
                 points > 0 ? every : Math.min(10, Math.max(1, steps)), every, data.size(), Setup.TOLERANCE, 1e6, 0);
