@@ -1,6 +1,5 @@
 package org.sgdstab.experiments;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,25 +33,7 @@ public final class LocalPoolExecutor implements SweepExecutor {
             }
         };
         int n = Math.min(threads, Math.max(1, jobs.size()));
-        if (n == 1) {
-            body.run();
-        } else {
-            List<Thread> pool = new ArrayList<>();
-            for (int t = 0; t < n; t++) {
-                Thread th = new Thread(body, "sgdstab-sweep-" + t);
-                th.setDaemon(true);
-                pool.add(th);
-                th.start();
-            }
-            for (Thread th : pool) {
-                try {
-                    th.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for sweep runs", e);
-                }
-            }
-        }
+        TrajectoryPool.onThreads(n, false, "sgdstab-sweep-", "sweep runs", body);
         if (failure.get() != null) {
             throw failure.get();
         }

@@ -60,25 +60,7 @@ public final class TrajectoryPool {
                 failure.compareAndSet(null, t);
             }
         };
-        if (threads == 1) {
-            body.run();
-        } else {
-            List<Thread> pool = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Thread t = new Thread(body, "sgdstab-trajectory-" + i);
-                t.setDaemon(true);
-                pool.add(t);
-                t.start();
-            }
-            for (Thread t : pool) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for trajectories", e);
-                }
-            }
-        }
+        onThreads(threads, false, "sgdstab-trajectory-", "trajectories", body);
         Throwable t = failure.get();
         if (t instanceof RuntimeException re) {
             throw re;
@@ -90,5 +72,39 @@ public final class TrajectoryPool {
             throw new IllegalStateException(t);
         }
         return loss;
+    }
+
+    /**
+     * Runs {@code body} on {@code threads} threads at once and waits for all of them. One thread (or
+     * fewer) runs it on the caller alone. Otherwise daemon threads named {@code namePrefix + i} are
+     * started: i = 0..threads−1, or, when {@code callerRuns}, i = 1..threads−1 with the caller running
+     * {@code body} too before it waits. {@code body} handles its own failures.
+     *
+     * @param waitingFor what the threads do, for the message of the {@link IllegalStateException} thrown
+     *                   (interrupt status restored) when the caller is interrupted while waiting
+     */
+    public static void onThreads(int threads, boolean callerRuns, String namePrefix, String waitingFor, Runnable body) {
+        if (threads <= 1) {
+            body.run();
+            return;
+        }
+        List<Thread> pool = new ArrayList<>();
+        for (int i = callerRuns ? 1 : 0; i < threads; i++) {
+            Thread t = new Thread(body, namePrefix + i);
+            t.setDaemon(true);
+            pool.add(t);
+            t.start();
+        }
+        if (callerRuns) {
+            body.run();
+        }
+        for (Thread t : pool) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + waitingFor, e);
+            }
+        }
     }
 }

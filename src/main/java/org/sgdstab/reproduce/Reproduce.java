@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.sgdstab.experiments.TrajectoryPool;
 import org.sgdstab.io.AtomicFiles;
 import org.sgdstab.io.InputException;
 import org.sgdstab.report.Json;
@@ -151,22 +152,7 @@ public final class Reproduce {
             }
         };
         int n = Math.min(jobs, Math.max(1, todo.size()));
-        List<Thread> pool = new ArrayList<>();
-        for (int t = 1; t < n; t++) {
-            Thread th = new Thread(body, "sgdstab-reproduce-" + t);
-            th.setDaemon(true);
-            pool.add(th);
-            th.start();
-        }
-        body.run();
-        for (Thread th : pool) {
-            try {
-                th.join();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for runs", ex);
-            }
-        }
+        TrajectoryPool.onThreads(n, true, "sgdstab-reproduce-", "runs", body);
         if (failure.get() != null) {
             throw failure.get();
         }
