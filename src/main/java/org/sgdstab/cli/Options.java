@@ -38,12 +38,7 @@ final class Options {
             }
             return v;
         }
-        String[] parts = s.split(",");
-        double[] v = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            v[i] = number(parts[i].trim(), "--cov-spectrum");
-        }
-        return v;
+        return numbers(s, "--cov-spectrum");
     }
 
     /** A comma-separated list of positive integers, e.g. "1,2,4". */
@@ -51,11 +46,7 @@ final class Options {
         String[] parts = s.split(",");
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            try {
-                v[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new InputException(option + ": '" + parts[i].trim() + "' is not an integer");
-            }
+            v[i] = integer(parts[i].trim(), option);
             if (v[i] < 1) {
                 throw new InputException(option + ": values must be positive, got " + v[i]);
             }
@@ -71,6 +62,14 @@ final class Options {
             v[i] = number(parts[i].trim(), option);
         }
         return v;
+    }
+
+    static int integer(String s, String option) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new InputException(option + ": '" + s + "' is not an integer");
+        }
     }
 
     static double number(String s, String option) {
