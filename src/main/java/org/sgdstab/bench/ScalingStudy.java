@@ -231,14 +231,8 @@ public final class ScalingStudy {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom dataRng = root.split();
         SplittableRandom weightRng = root.split();
-        Matrix x = new Matrix(n, d);
-        Matrix y = new Matrix(n, OUTPUTS);
-        for (int i = 0; i < x.data.length; i++) {
-            x.data[i] = dataRng.nextGaussian();
-        }
-        for (int i = 0; i < y.data.length; i++) {
-            y.data[i] = dataRng.nextGaussian();
-        }
+        Matrix x = MlpProblem.gaussian(n, d, dataRng);
+        Matrix y = MlpProblem.gaussian(n, OUTPUTS, dataRng);
         Model model = new Initializer.TorchDefault().initialize(ModelPresets.mlp(d, new int[] {width}, "tanh", OUTPUTS), weightRng);
         Dataset data = new Dataset(x, y);
         AnalysisOptions options = AnalysisOptions.noiseOnly(LR, BATCH);
