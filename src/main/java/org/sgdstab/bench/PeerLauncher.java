@@ -121,11 +121,7 @@ public final class PeerLauncher {
         }
         String[] lines = stdout.strip().split("\n");
         JsonNode root = Json.MAPPER.readTree(lines[lines.length - 1]);
-        JsonNode t = root.get("times_s");
-        double[] seconds = new double[t.size()];
-        for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = t.get(i).asDouble();
-        }
+        double[] seconds = doubles(root.get("times_s"));
         return new Result(new Timing("torch", variant, seconds, root.get("peak_rss_bytes").asLong()), root.get("torch").asText());
     }
 
@@ -135,6 +131,15 @@ public final class PeerLauncher {
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
+    }
+
+    /** The numbers of a JSON array (a child's answer). */
+    static double[] doubles(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     /** The last lines of a log, for error messages. */

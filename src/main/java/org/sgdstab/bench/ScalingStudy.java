@@ -322,16 +322,8 @@ public final class ScalingStudy {
     static Point readPoint(Path file) throws IOException {
         JsonNode o = Json.MAPPER.readTree(file.toFile());
         return new Point(Sweep.valueOf(o.get("sweep").asText()), o.get("n").asInt(), o.get("width").asInt(), o.get("inputDim").asInt(),
-                o.get("parameters").asInt(), doubles(o.get("gramSeconds")), doubles(o.get("analyzeSeconds")),
+                o.get("parameters").asInt(), PeerLauncher.doubles(o.get("gramSeconds")), PeerLauncher.doubles(o.get("analyzeSeconds")),
                 o.get("peakRssBytes").asLong(), o.get("baselineRssBytes").asLong(), o.get("heapMaxBytes").asLong());
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asDouble();
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ fits
