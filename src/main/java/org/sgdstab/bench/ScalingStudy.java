@@ -277,12 +277,7 @@ public final class ScalingStudy {
         String name = sweep.label() + "-n" + n + "-w" + width;
         Path result = dir.resolve(name + ".json");
         Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            cmd.add("--add-modules");
-            cmd.add("jdk.incubator.vector");
-        }
+        List<String> cmd = PeerLauncher.javaCommand();
         // A heap kept close to the live set (serial collector, small start, 10–30 % free after a
         // collection), so that VmHWM tracks what analyze holds rather than the collector's slack.
         cmd.add("-Xmx" + (heapBytes(n, width, d) >> 20) + "m");
@@ -298,19 +293,8 @@ public final class ScalingStudy {
                 result.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         PeerLauncher.threadEnvironment(pb, config.threads());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        int status;
-        try {
-            status = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring " + name);
-        }
-        if (status != 0) {
-            throw new IllegalStateException("scaling point " + name + " failed (exit " + status + "): " + PeerLauncher.tail(log));
-        }
+        Process p = PeerLauncher.start(pb);
+        PeerLauncher.await(p, log, "interrupted while measuring " + name, "scaling point " + name);
         return readPoint(result);
     }
 
