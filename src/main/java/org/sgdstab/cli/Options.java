@@ -1,6 +1,7 @@
 package org.sgdstab.cli;
 
 import org.sgdstab.data.SyntheticConfig;
+import org.sgdstab.geometry.CurvatureSummary;
 import org.sgdstab.io.InputException;
 
 /** Parsing of option values shared by several commands; every failure is an {@link InputException}. */
@@ -23,6 +24,11 @@ final class Options {
             case "mlp-relu" -> SyntheticConfig.Teacher.MLP_RELU;
             default -> throw new InputException("--teacher: unknown value '" + s + "' (expected linear, mlp-tanh or mlp-relu)");
         };
+    }
+
+    /** A --hessian value: null for "none", else {@link CurvatureSummary.Method#parse}. */
+    static CurvatureSummary.Method hessian(String s) {
+        return s.equals("none") ? null : CurvatureSummary.Method.parse(s);
     }
 
     /** "1,0.5,0.25" or "power:A" (λ_j = j^−A, j = 1..d); null stays null (isotropic). */
