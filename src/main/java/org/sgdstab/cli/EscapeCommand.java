@@ -68,7 +68,7 @@ final class EscapeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EscapeConfig cfg = new EscapeConfig(lr, batchSize, Sampling.parse(sampling), trajectories, steps, seed, gdTol, gdMaxSteps,
-                skipGd, divergenceCap, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs, fitWindow,
+                skipGd, divergenceCap, Options.jobs(jobs), fitWindow,
                 Options.numbers(levels, "--levels"), Options.hessian(hessian), probe);
         if (skipGd && inputs.weights == null) {
             throw new InputException("--skip-gd needs --weights (the minimum to start from)");

@@ -69,7 +69,7 @@ final class LinearizedCommand implements Callable<Integer> {
         }
         int[] sizes = modelSizes == null ? new int[0] : Options.positiveInts(modelSizes, "--model-sizes");
         LinearizedConfig cfg = new LinearizedConfig(lr, batchSize, Sampling.parse(sampling), models, trajectories, steps, initLoss, seed,
-                divergenceCap, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs, sizes,
+                divergenceCap, Options.jobs(jobs), sizes,
                 LinearizedConfig.DEFAULT_MAX_APPLICATIONS);
         if (inputs.weights == null) {
             throw new InputException("--weights is required: the minimum to linearise at");

@@ -31,6 +31,11 @@ final class Options {
         return s.equals("none") ? null : CurvatureSummary.Method.parse(s);
     }
 
+    /** A --jobs value: the number of available processors when not given. */
+    static int jobs(Integer jobs) {
+        return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+    }
+
     /** "1,0.5,0.25" or "power:A" (λ_j = j^−A, j = 1..d); null stays null (isotropic). */
     static double[] spectrum(String s, int d) {
         if (s == null) {
