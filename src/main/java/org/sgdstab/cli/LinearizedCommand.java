@@ -76,7 +76,7 @@ final class LinearizedCommand implements Callable<Integer> {
         }
         ModelInputs.Loaded loaded = inputs.load(seed);
         cfg.requireFits(loaded.data().size());
-        Initializer init = inputs.initSigma == null ? new Initializer.TorchDefault() : new Initializer.ScaledGaussian(inputs.initSigma);
+        Initializer init = inputs.initializer();
         Provenance provenance = Provenance.now("linearized", seed, new LinearizedCall(inputs.model.toString(), inputs.weights.toString(),
                 inputs.x.toString(), inputs.y.toString(), inputs.initSigma, cfg));
         LinearizedExperiment.Result r;
