@@ -141,12 +141,7 @@ public final class Benchmark {
     /** Times w's Java side in a child JVM with the same class path and pinned BLAS threads. */
     private static List<Timing> forked(Workload w, Path dir, BenchConfig config) throws IOException {
         Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            cmd.add("--add-modules");
-            cmd.add("jdk.incubator.vector");
-        }
+        List<String> cmd = PeerLauncher.javaCommand();
         cmd.add("-Dsgdstab.commit=" + Provenance.currentCommit());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -156,19 +151,8 @@ public final class Benchmark {
         Path log = dir.resolve("java.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         PeerLauncher.threadEnvironment(pb, config.threads());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        int status;
-        try {
-            status = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while timing " + w.id());
-        }
-        if (status != 0) {
-            throw new IllegalStateException("the Java side of " + w.id() + " failed (exit " + status + "): " + PeerLauncher.tail(log));
-        }
+        Process p = PeerLauncher.start(pb);
+        PeerLauncher.await(p, log, "interrupted while timing " + w.id(), "the Java side of " + w.id());
         try {
             return JavaSide.read(dir);
         } catch (UncheckedIOException e) {

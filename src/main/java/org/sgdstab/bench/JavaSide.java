@@ -93,11 +93,7 @@ final class JavaSide {
             JsonNode root = Json.MAPPER.readTree(file.toFile());
             List<Timing> out = new ArrayList<>();
             for (JsonNode v : root.get("variants")) {
-                JsonNode s = v.get("seconds");
-                double[] seconds = new double[s.size()];
-                for (int i = 0; i < seconds.length; i++) {
-                    seconds[i] = s.get(i).asDouble();
-                }
+                double[] seconds = PeerLauncher.doubles(v.get("seconds"));
                 JsonNode b = v.get("blas");
                 BlasAccounting.Totals blas = b == null ? null
                         : new BlasAccounting.Totals(b.get("calls").asLong(), b.get("seconds").asDouble(), b.get("flops").asDouble());

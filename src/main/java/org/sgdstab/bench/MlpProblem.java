@@ -81,7 +81,7 @@ record MlpProblem(int n, int d, int[] widths, int outputs, String activation, in
         return new Built(model, x, y, dirs);
     }
 
-    private static Matrix gaussian(int rows, int cols, SplittableRandom rng) {
+    static Matrix gaussian(int rows, int cols, SplittableRandom rng) {
         Matrix m = new Matrix(rows, cols);
         for (int i = 0; i < m.data.length; i++) {
             m.data[i] = rng.nextGaussian();

@@ -105,27 +105,12 @@ public final class PeerLauncher {
                 "--threads", Integer.toString(threads)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         threadEnvironment(pb, threads);
-        Process p = pb.start();
-        p.getOutputStream().close();
+        Process p = start(pb);
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int status;
-        try {
-            status = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running peer " + workload + "/" + variant);
-        }
-        if (status != 0) {
-            throw new IllegalStateException("peer " + workload + "/" + variant + " failed (exit " + status + "): " + tail(log));
-        }
+        await(p, log, "interrupted while running peer " + workload + "/" + variant, "peer " + workload + "/" + variant);
         String[] lines = stdout.strip().split("\n");
         JsonNode root = Json.MAPPER.readTree(lines[lines.length - 1]);
-        JsonNode t = root.get("times_s");
-        double[] seconds = new double[t.size()];
-        for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = t.get(i).asDouble();
-        }
+        double[] seconds = doubles(root.get("times_s"));
         return new Result(new Timing("torch", variant, seconds, root.get("peak_rss_bytes").asLong()), root.get("torch").asText());
     }
 
@@ -135,6 +120,57 @@ public final class PeerLauncher {
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
+    }
+
+    /**
+     * The start of a command line that runs this JVM's java binary, with the vector module when
+     * this JVM has it.
+     */
+    static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.add("--add-modules");
+            cmd.add("jdk.incubator.vector");
+        }
+        return cmd;
+    }
+
+    /** Starts pb's process with its standard input closed. */
+    static Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    /**
+     * Waits for p to exit.
+     *
+     * @throws IllegalStateException with {@code interruptedMessage} if interrupted (p is then
+     *                               killed and the interrupt flag kept), or with "{@code what} failed
+     *                               (exit N): " and the end of {@code log} if p exits non-zero
+     */
+    static void await(Process p, Path log, String interruptedMessage, String what) {
+        int status;
+        try {
+            status = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interruptedMessage);
+        }
+        if (status != 0) {
+            throw new IllegalStateException(what + " failed (exit " + status + "): " + tail(log));
+        }
+    }
+
+    /** The numbers of a JSON array (a child's answer). */
+    static double[] doubles(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     /** The last lines of a log, for error messages. */

@@ -231,14 +231,8 @@ public final class ScalingStudy {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom dataRng = root.split();
         SplittableRandom weightRng = root.split();
-        Matrix x = new Matrix(n, d);
-        Matrix y = new Matrix(n, OUTPUTS);
-        for (int i = 0; i < x.data.length; i++) {
-            x.data[i] = dataRng.nextGaussian();
-        }
-        for (int i = 0; i < y.data.length; i++) {
-            y.data[i] = dataRng.nextGaussian();
-        }
+        Matrix x = MlpProblem.gaussian(n, d, dataRng);
+        Matrix y = MlpProblem.gaussian(n, OUTPUTS, dataRng);
         Model model = new Initializer.TorchDefault().initialize(ModelPresets.mlp(d, new int[] {width}, "tanh", OUTPUTS), weightRng);
         Dataset data = new Dataset(x, y);
         AnalysisOptions options = AnalysisOptions.noiseOnly(LR, BATCH);
@@ -283,12 +277,7 @@ public final class ScalingStudy {
         String name = sweep.label() + "-n" + n + "-w" + width;
         Path result = dir.resolve(name + ".json");
         Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            cmd.add("--add-modules");
-            cmd.add("jdk.incubator.vector");
-        }
+        List<String> cmd = PeerLauncher.javaCommand();
         // A heap kept close to the live set (serial collector, small start, 10–30 % free after a
         // collection), so that VmHWM tracks what analyze holds rather than the collector's slack.
         cmd.add("-Xmx" + (heapBytes(n, width, d) >> 20) + "m");
@@ -304,19 +293,8 @@ public final class ScalingStudy {
                 result.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         PeerLauncher.threadEnvironment(pb, config.threads());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        int status;
-        try {
-            status = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring " + name);
-        }
-        if (status != 0) {
-            throw new IllegalStateException("scaling point " + name + " failed (exit " + status + "): " + PeerLauncher.tail(log));
-        }
+        Process p = PeerLauncher.start(pb);
+        PeerLauncher.await(p, log, "interrupted while measuring " + name, "scaling point " + name);
         return readPoint(result);
     }
 
@@ -328,16 +306,8 @@ public final class ScalingStudy {
     static Point readPoint(Path file) throws IOException {
         JsonNode o = Json.MAPPER.readTree(file.toFile());
         return new Point(Sweep.valueOf(o.get("sweep").asText()), o.get("n").asInt(), o.get("width").asInt(), o.get("inputDim").asInt(),
-                o.get("parameters").asInt(), doubles(o.get("gramSeconds")), doubles(o.get("analyzeSeconds")),
+                o.get("parameters").asInt(), PeerLauncher.doubles(o.get("gramSeconds")), PeerLauncher.doubles(o.get("analyzeSeconds")),
                 o.get("peakRssBytes").asLong(), o.get("baselineRssBytes").asLong(), o.get("heapMaxBytes").asLong());
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asDouble();
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ fits

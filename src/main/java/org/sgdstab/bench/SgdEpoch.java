@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sgdstab.data.Dataset;
 import org.sgdstab.data.ImportConfig;
 import org.sgdstab.io.NdArray;
 import org.sgdstab.io.Npy;
@@ -13,6 +14,7 @@ import org.sgdstab.linalg.Matrix;
 import org.sgdstab.nn.Network;
 import org.sgdstab.train.BatchSampler;
 import org.sgdstab.train.Sampling;
+import org.sgdstab.train.Trainer;
 
 /**
  * W5: one SGD epoch of the small CNN on 2,000 Fashion-MNIST images, B = 64, η = 0.05, square
@@ -101,12 +103,9 @@ public record SgdEpoch(Scale scale, long seed, Path fashionMnist) implements Wor
         }
         Npy.write(dir.resolve("order.npy"), NdArray.of(orderOut));
 
-        Matrix x = b.data().x();
-        Matrix y = b.data().y();
-        int d = x.cols;
-        int k = y.cols;
-        Matrix xb = new Matrix(batch, d);
-        Matrix yb = new Matrix(batch, k);
+        Dataset data = b.data();
+        Matrix xb = new Matrix(batch, data.inputSize());
+        Matrix yb = new Matrix(batch, data.outputs());
         double[] theta = new double[theta0.length];
         double[] grad = new double[theta0.length];
         double[] losses = new double[steps];
@@ -116,10 +115,7 @@ public record SgdEpoch(Scale scale, long seed, Path fashionMnist) implements Wor
             }
             System.arraycopy(theta0, 0, theta, 0, theta.length);
             for (int t = 0; t < steps; t++) {
-                for (int j = 0; j < batch; j++) {
-                    System.arraycopy(x.data, order[t][j] * d, xb.data, j * d, d);
-                    System.arraycopy(y.data, order[t][j] * k, yb.data, j * k, k);
-                }
+                Trainer.gather(data, order[t], xb, yb);
                 losses[t] = net.lossAndGradient(theta, xb, yb, grad);
                 for (int j = 0; j < theta.length; j++) {
                     theta[j] -= LR * grad[j];

@@ -22,7 +22,7 @@ public record WorkloadResult(String id, String description, List<Timing> java, L
     public WorkloadResult {
         java = List.copyOf(java);
         peers = List.copyOf(peers);
-        peerFailures = Map.copyOf(peerFailures);
+        peerFailures = Collections.unmodifiableMap(new LinkedHashMap<>(peerFailures));
         comparisons = List.copyOf(comparisons);
         gemmFlops = Collections.unmodifiableMap(new LinkedHashMap<>(gemmFlops));
     }

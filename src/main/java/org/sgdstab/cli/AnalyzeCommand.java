@@ -64,7 +64,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         Options.requireAtLeast(probe, 1, "--probe");
         Sampling scheme = Sampling.parse(sampling);
-        CurvatureSummary.Method method = hessian.equals("none") ? null : CurvatureSummary.Method.parse(hessian);
+        CurvatureSummary.Method method = Options.hessian(hessian);
         AnalysisOptions options = new AnalysisOptions(lr, batchSize, scheme, method, probes, topK, !noCriticalLr, seed);
         ModelInputs.Loaded loaded = inputs.load(seed);
         Dataset probeSet = loaded.data().probe(probe, new SplittableRandom(seed));

@@ -127,11 +127,7 @@ final class DataCommand implements Runnable {
             String[] parts = s.split(",");
             int[] v = new int[parts.length];
             for (int i = 0; i < parts.length; i++) {
-                try {
-                    v[i] = Integer.parseInt(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    throw new InputException("--classes: '" + parts[i].trim() + "' is not an integer");
-                }
+                v[i] = Options.integer(parts[i].trim(), "--classes");
             }
             return v;
         }

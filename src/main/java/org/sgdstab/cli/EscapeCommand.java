@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sgdstab.experiments.EscapeConfig;
 import org.sgdstab.experiments.EscapeExperiment;
-import org.sgdstab.geometry.CurvatureSummary;
 import org.sgdstab.io.InputException;
 import org.sgdstab.report.Provenance;
 import org.sgdstab.train.Sampling;
@@ -69,8 +68,8 @@ final class EscapeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EscapeConfig cfg = new EscapeConfig(lr, batchSize, Sampling.parse(sampling), trajectories, steps, seed, gdTol, gdMaxSteps,
-                skipGd, divergenceCap, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs, fitWindow,
-                Options.numbers(levels, "--levels"), hessian.equals("none") ? null : CurvatureSummary.Method.parse(hessian), probe);
+                skipGd, divergenceCap, Options.jobs(jobs), fitWindow,
+                Options.numbers(levels, "--levels"), Options.hessian(hessian), probe);
         if (skipGd && inputs.weights == null) {
             throw new InputException("--skip-gd needs --weights (the minimum to start from)");
         }

@@ -69,14 +69,14 @@ final class LinearizedCommand implements Callable<Integer> {
         }
         int[] sizes = modelSizes == null ? new int[0] : Options.positiveInts(modelSizes, "--model-sizes");
         LinearizedConfig cfg = new LinearizedConfig(lr, batchSize, Sampling.parse(sampling), models, trajectories, steps, initLoss, seed,
-                divergenceCap, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs, sizes,
+                divergenceCap, Options.jobs(jobs), sizes,
                 LinearizedConfig.DEFAULT_MAX_APPLICATIONS);
         if (inputs.weights == null) {
             throw new InputException("--weights is required: the minimum to linearise at");
         }
         ModelInputs.Loaded loaded = inputs.load(seed);
         cfg.requireFits(loaded.data().size());
-        Initializer init = inputs.initSigma == null ? new Initializer.TorchDefault() : new Initializer.ScaledGaussian(inputs.initSigma);
+        Initializer init = inputs.initializer();
         Provenance provenance = Provenance.now("linearized", seed, new LinearizedCall(inputs.model.toString(), inputs.weights.toString(),
                 inputs.x.toString(), inputs.y.toString(), inputs.initSigma, cfg));
         LinearizedExperiment.Result r;

@@ -35,12 +35,16 @@ final class ModelInputs {
         if (weights != null) {
             m = ModelWeights.read(layers, weights);
         } else {
-            Initializer init = initSigma == null ? new Initializer.TorchDefault() : new Initializer.ScaledGaussian(initSigma);
-            m = init.initialize(layers, new SplittableRandom(seed).split());
+            m = initializer().initialize(layers, new SplittableRandom(seed).split());
         }
         Dataset data = Dataset.load(x, y);
         data.requireFits(m.network().inputSize(), m.network().outputSize(), x.toString(), y.toString());
         return new Loaded(m, data);
+    }
+
+    /** The initialiser that --init-sigma chooses: N(0, σ²/fan_in), else PyTorch's default. */
+    Initializer initializer() {
+        return initSigma == null ? new Initializer.TorchDefault() : new Initializer.ScaledGaussian(initSigma);
     }
 
     record Loaded(Model model, Dataset data) {

@@ -1,6 +1,7 @@
 package org.sgdstab.cli;
 
 import org.sgdstab.data.SyntheticConfig;
+import org.sgdstab.geometry.CurvatureSummary;
 import org.sgdstab.io.InputException;
 
 /** Parsing of option values shared by several commands; every failure is an {@link InputException}. */
@@ -25,6 +26,16 @@ final class Options {
         };
     }
 
+    /** A --hessian value: null for "none", else {@link CurvatureSummary.Method#parse}. */
+    static CurvatureSummary.Method hessian(String s) {
+        return s.equals("none") ? null : CurvatureSummary.Method.parse(s);
+    }
+
+    /** A --jobs value: the number of available processors when not given. */
+    static int jobs(Integer jobs) {
+        return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+    }
+
     /** "1,0.5,0.25" or "power:A" (λ_j = j^−A, j = 1..d); null stays null (isotropic). */
     static double[] spectrum(String s, int d) {
         if (s == null) {
@@ -38,12 +49,7 @@ final class Options {
             }
             return v;
         }
-        String[] parts = s.split(",");
-        double[] v = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            v[i] = number(parts[i].trim(), "--cov-spectrum");
-        }
-        return v;
+        return numbers(s, "--cov-spectrum");
     }
 
     /** A comma-separated list of positive integers, e.g. "1,2,4". */
@@ -51,11 +57,7 @@ final class Options {
         String[] parts = s.split(",");
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            try {
-                v[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new InputException(option + ": '" + parts[i].trim() + "' is not an integer");
-            }
+            v[i] = integer(parts[i].trim(), option);
             if (v[i] < 1) {
                 throw new InputException(option + ": values must be positive, got " + v[i]);
             }
@@ -71,6 +73,14 @@ final class Options {
             v[i] = number(parts[i].trim(), option);
         }
         return v;
+    }
+
+    static int integer(String s, String option) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new InputException(option + ": '" + s + "' is not an integer");
+        }
     }
 
     static double number(String s, String option) {

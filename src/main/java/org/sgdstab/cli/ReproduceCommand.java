@@ -70,7 +70,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         Scale s = scale == null ? Scale.QUICK : scale.full ? Scale.FULL : scale.tiny ? Scale.TINY
                 : scale.scale != null ? Scale.parse(scale.scale) : Scale.QUICK;
-        int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        int threads = Options.jobs(jobs);
         ReproduceConfig cfg = new ReproduceConfig(s, seed, out, resume, quiet, threads);
         var o = spec.commandLine().getOut();
         Reproduce.Result r;

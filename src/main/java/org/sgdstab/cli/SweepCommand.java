@@ -36,7 +36,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SweepSpec s = SweepSpec.read(specFile);
-        int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        int threads = Options.jobs(jobs);
         Options.requireAtLeast(threads, 1, "--jobs");
         Sweep.Summary summary;
         try (Interruption stop = Interruption.install()) {

@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig cfg = new TrainConfig(TrainConfig.Optimizer.parse(optimizer), Sampling.parse(sampling), lr, batchSize, steps, seed,
                 logEvery, diagnosticsEvery, probe, tol, divergenceCap, checkpointEvery);
-        CurvatureSummary.Method method = hessian.equals("none") ? null : CurvatureSummary.Method.parse(hessian);
+        CurvatureSummary.Method method = Options.hessian(hessian);
         ModelInputs.Loaded loaded = inputs.load(seed);
         cfg.requireFits(loaded.data().size());
         Trainer.Result result = run(loaded.model(), loaded.data(), cfg, method, out, quiet);

@@ -52,15 +52,7 @@ public final class IdxReader {
     }
 
     private static Images readImages(Path file) {
-        try (InputStream in = ImageFiles.open(file)) {
-            try {
-                return images(in, file);
-            } catch (InputException e) {
-                throw ImageFiles.rootCause(in, file, e);
-            }
-        } catch (IOException e) {
-            throw ImageFiles.fail(file, e);
-        }
+        return read(file, in -> images(in, file));
     }
 
     private static Images images(InputStream in, Path file) throws IOException {
@@ -82,9 +74,22 @@ public final class IdxReader {
     }
 
     private static int[] readLabels(Path file, int numClasses) {
+        return read(file, in -> labels(in, file, numClasses));
+    }
+
+    /** What reads one IDX file from its (decompressed) stream. */
+    private interface Body<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Opens file and reads it with body; a format error is replaced by the stream's own error when
+     * that is its root cause, and an I/O error becomes an {@link InputException} naming the file.
+     */
+    private static <T> T read(Path file, Body<T> body) {
         try (InputStream in = ImageFiles.open(file)) {
             try {
-                return labels(in, file, numClasses);
+                return body.read(in);
             } catch (InputException e) {
                 throw ImageFiles.rootCause(in, file, e);
             }

@@ -77,7 +77,7 @@ public final class ImageImport {
         Matrix x = pixels(raw, selected);
         double[][] stats = channelStats(x, raw.channels());
         if (config.normalize()) {
-            standardise(x, raw.channels(), stats[0], stats[1], config);
+            standardise(x, raw.channels(), stats[0], stats[1]);
         }
         Matrix y = targets(raw.labels(), selected, target, k, config.targets());
         List<String> sources = new ArrayList<>();
@@ -360,7 +360,7 @@ public final class ImageImport {
         return new double[][] {mean, std};
     }
 
-    private static void standardise(Matrix x, int channels, double[] mean, double[] std, ImportConfig c) {
+    private static void standardise(Matrix x, int channels, double[] mean, double[] std) {
         for (int ch = 0; ch < channels; ch++) {
             if (!(std[ch] > 0)) {
                 throw new InputException("--normalize: channel " + ch + " is constant (standard deviation 0) over the "

@@ -93,11 +93,6 @@ public record ImportConfig(Format format, Path path, Split split, int[] classes,
         }
     }
 
-    /** Number of classes K. */
-    public int numClasses() {
-        return classes.length;
-    }
-
     @Override
     public int[] classes() {
         return classes.clone();

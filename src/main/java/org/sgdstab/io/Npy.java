@@ -78,28 +78,28 @@ public final class Npy {
         pre.flip();
         for (int i = 0; i < MAGIC.length; i++) {
             if (i >= pre.limit() || pre.get(i) != MAGIC[i]) {
-                throw fail(file, "not a .npy file (bad magic: expected \\x93NUMPY)");
+                throw InputFiles.fail(file, "not a .npy file (bad magic: expected \\x93NUMPY)");
             }
         }
         if (size < PREAMBLE) {
-            throw fail(file, "truncated: file ends inside the format version");
+            throw InputFiles.fail(file, "truncated: file ends inside the format version");
         }
         int major = pre.get(6) & 0xff;
         int minor = pre.get(7) & 0xff;
         if (minor != 0 || major < 1 || major > 3) {
-            throw fail(file, "unsupported .npy format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
+            throw InputFiles.fail(file, "unsupported .npy format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
         }
         int lengthBytes = major == 1 ? 2 : 4;
         if (size < PREAMBLE + lengthBytes) {
-            throw fail(file, "truncated: file ends inside the header length");
+            throw InputFiles.fail(file, "truncated: file ends inside the header length");
         }
         long headerLength = major == 1 ? pre.getShort(PREAMBLE) & 0xffffL : pre.getInt(PREAMBLE) & 0xffffffffL;
         if (headerLength > MAX_HEADER_BYTES) {
-            throw fail(file, "header length " + headerLength + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+            throw InputFiles.fail(file, "header length " + headerLength + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
         }
         long headerStart = PREAMBLE + lengthBytes;
         if (headerStart + headerLength > size) {
-            throw fail(file, "truncated: header length is " + headerLength + " bytes but only "
+            throw InputFiles.fail(file, "truncated: header length is " + headerLength + " bytes but only "
                     + (size - headerStart) + " follow");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
@@ -113,7 +113,7 @@ public final class Npy {
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(hb).toString();
             } catch (CharacterCodingException e) {
-                throw fail(file, "header is not valid UTF-8");
+                throw InputFiles.fail(file, "header is not valid UTF-8");
             }
         } else {
             header = StandardCharsets.ISO_8859_1.decode(hb).toString();
@@ -124,10 +124,10 @@ public final class Npy {
         long expected = (long) h.count * h.dtype.size;
         long found = size - dataStart;
         if (found < expected) {
-            throw fail(file, "truncated: expected " + expected + " data bytes, found " + found);
+            throw InputFiles.fail(file, "truncated: expected " + expected + " data bytes, found " + found);
         }
         if (found > expected) {
-            throw fail(file, "trailing garbage: expected " + expected + " data bytes, found " + found);
+            throw InputFiles.fail(file, "trailing garbage: expected " + expected + " data bytes, found " + found);
         }
         double[] data = new double[h.count];
         readData(file, ch, dataStart, h.dtype, data);
@@ -215,7 +215,7 @@ public final class Npy {
                     long mag = unsigned || v >= 0 ? v : -v;
                     if (64 - Long.numberOfLeadingZeros(mag) - Long.numberOfTrailingZeros(mag) > 53) {
                         String shown = unsigned ? Long.toUnsignedString(v) : Long.toString(v);
-                        throw fail(file, "element " + (off + i) + " (" + shown + ") of dtype " + dtype.descr
+                        throw InputFiles.fail(file, "element " + (off + i) + " (" + shown + ") of dtype " + dtype.descr
                                 + " cannot be represented exactly as a double");
                     }
                     out[off + i] = unsigned && v < 0 ? unsignedToDouble(v) : v;
@@ -333,44 +333,44 @@ public final class Npy {
         try {
             parsed = new PyLiteralParser(text).parseAll();
         } catch (IllegalArgumentException e) {
-            throw fail(file, "malformed header (" + e.getMessage() + "): " + quote(text));
+            throw InputFiles.fail(file, "malformed header (" + e.getMessage() + "): " + quote(text));
         }
         if (!(parsed instanceof Map<?, ?> dict)) {
-            throw fail(file, "malformed header (not a dictionary): " + quote(text));
+            throw InputFiles.fail(file, "malformed header (not a dictionary): " + quote(text));
         }
         if (!dict.keySet().equals(KEYS)) {
             List<String> keys = new ArrayList<>();
             for (Object k : dict.keySet()) {
                 keys.add(PyLiteralParser.repr(k));
             }
-            throw fail(file, "header keys are " + keys + ", expected exactly 'descr', 'fortran_order', 'shape'");
+            throw InputFiles.fail(file, "header keys are " + keys + ", expected exactly 'descr', 'fortran_order', 'shape'");
         }
         Dtype dtype = parseDescr(file, dict.get("descr"));
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
-            throw fail(file, "fortran_order is not True or False: " + PyLiteralParser.repr(dict.get("fortran_order")));
+            throw InputFiles.fail(file, "fortran_order is not True or False: " + PyLiteralParser.repr(dict.get("fortran_order")));
         }
         Object shapeValue = dict.get("shape");
         if (!(shapeValue instanceof PyLiteralParser.Tuple tuple)) {
-            throw fail(file, "shape is not a tuple of ints: " + PyLiteralParser.repr(shapeValue));
+            throw InputFiles.fail(file, "shape is not a tuple of ints: " + PyLiteralParser.repr(shapeValue));
         }
         int[] shape = new int[tuple.items().size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
             if (!(tuple.items().get(i) instanceof BigInteger d)) {
-                throw fail(file, "shape is not a tuple of ints: " + PyLiteralParser.repr(tuple));
+                throw InputFiles.fail(file, "shape is not a tuple of ints: " + PyLiteralParser.repr(tuple));
             }
             if (d.signum() < 0) {
-                throw fail(file, "negative dimension " + d + " in shape " + PyLiteralParser.repr(tuple));
+                throw InputFiles.fail(file, "negative dimension " + d + " in shape " + PyLiteralParser.repr(tuple));
             }
             if (d.bitLength() > 31) {
-                throw fail(file, "dimension " + d + " in shape " + PyLiteralParser.repr(tuple) + " is too large");
+                throw InputFiles.fail(file, "dimension " + d + " in shape " + PyLiteralParser.repr(tuple) + " is too large");
             }
             shape[i] = d.intValue();
             // saturate: once past the limit the exact count no longer matters
             count = Math.min(count * shape[i], (long) MAX_ELEMENTS + 1);
         }
         if (count > MAX_ELEMENTS) {
-            throw fail(file, "shape " + PyLiteralParser.repr(tuple) + " has more than " + MAX_ELEMENTS
+            throw InputFiles.fail(file, "shape " + PyLiteralParser.repr(tuple) + " has more than " + MAX_ELEMENTS
                     + " elements, the most a Java array can hold");
         }
         return new Header(dtype, fortran, shape, (int) count);
@@ -378,16 +378,16 @@ public final class Npy {
 
     private static Dtype parseDescr(Path file, Object descr) {
         if (descr instanceof List<?> || descr instanceof PyLiteralParser.Tuple) {
-            throw fail(file, "structured dtype " + PyLiteralParser.repr(descr) + " is not supported (plain numeric arrays only)");
+            throw InputFiles.fail(file, "structured dtype " + PyLiteralParser.repr(descr) + " is not supported (plain numeric arrays only)");
         }
         if (!(descr instanceof String s) || s.isEmpty()) {
-            throw fail(file, "descr is not a dtype string: " + PyLiteralParser.repr(descr));
+            throw InputFiles.fail(file, "descr is not a dtype string: " + PyLiteralParser.repr(descr));
         }
         char first = s.charAt(0);
         boolean hasOrder = "<>=|".indexOf(first) >= 0;
         String body = hasOrder ? s.substring(1) : s;
         if (body.isEmpty()) {
-            throw fail(file, "unknown dtype '" + s + "'");
+            throw InputFiles.fail(file, "unknown dtype '" + s + "'");
         }
         char kind = body.charAt(0);
         String what = switch (kind) {
@@ -400,13 +400,13 @@ public final class Npy {
             default -> "unknown dtype '" + s + "'";
         };
         if (what != null) {
-            throw fail(file, what);
+            throw InputFiles.fail(file, what);
         }
         int size;
         try {
             size = Integer.parseInt(body.substring(1));
         } catch (NumberFormatException e) {
-            throw fail(file, "unknown dtype '" + s + "'");
+            throw InputFiles.fail(file, "unknown dtype '" + s + "'");
         }
         boolean ok = switch (kind) {
             case 'f' -> size == 2 || size == 4 || size == 8;
@@ -414,7 +414,7 @@ public final class Npy {
             default -> size == 1;
         };
         if (!ok) {
-            throw fail(file, (kind == 'f' && (size == 12 || size == 16) ? "long double" : "unsupported")
+            throw InputFiles.fail(file, (kind == 'f' && (size == 12 || size == 16) ? "long double" : "unsupported")
                     + " dtype '" + s + "' is not supported (supported: f2 f4 f8 i1-i8 u1-u8 b1)");
         }
         ByteOrder order;
@@ -423,7 +423,7 @@ public final class Npy {
         } else if (first == '>') {
             order = ByteOrder.BIG_ENDIAN;
         } else if (first == '|' && size > 1) {
-            throw fail(file, "dtype '" + s + "' has no byte order ('|') but is " + size + " bytes wide");
+            throw InputFiles.fail(file, "dtype '" + s + "' has no byte order ('|') but is " + size + " bytes wide");
         } else {
             order = ByteOrder.nativeOrder(); // '=', missing, or '|' on single bytes
         }
@@ -445,10 +445,6 @@ public final class Npy {
     private static String quote(String header) {
         String s = InputFiles.oneLine(header.strip());
         return s.length() <= QUOTE_CHARS ? s : s.substring(0, QUOTE_CHARS) + "...";
-    }
-
-    private static InputException fail(Path file, String problem) {
-        return new InputException(file + ": " + problem);
     }
 
     /**

@@ -96,17 +96,17 @@ public final class Safetensors {
     private static SafetensorsFile read(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8) {
-            throw fail(file, "truncated: " + size + " bytes, too short for the 8-byte header length");
+            throw InputFiles.fail(file, "truncated: " + size + " bytes, too short for the 8-byte header length");
         }
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, lenBuf, 0);
         long n = lenBuf.getLong(0);
         if (n < 0 || n > MAX_HEADER_BYTES) {
-            throw fail(file, "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
+            throw InputFiles.fail(file, "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
                     + MAX_HEADER_BYTES + " bytes");
         }
         if (8 + n > size) {
-            throw fail(file, "header length " + n + " exceeds the file size (" + size + " bytes)");
+            throw InputFiles.fail(file, "header length " + n + " exceeds the file size (" + size + " bytes)");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) n);
         readFully(ch, hb, 8);
@@ -118,16 +118,16 @@ public final class Safetensors {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(hb).toString();
         } catch (CharacterCodingException e) {
-            throw fail(file, "header is not valid UTF-8");
+            throw InputFiles.fail(file, "header is not valid UTF-8");
         }
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail(file, "header is not valid JSON: " + InputFiles.oneLine(e.getOriginalMessage()));
+            throw InputFiles.fail(file, "header is not valid JSON: " + InputFiles.oneLine(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw fail(file, "header is not a JSON object");
+            throw InputFiles.fail(file, "header is not a JSON object");
         }
 
         long bufferStart = 8 + n;
@@ -154,11 +154,11 @@ public final class Safetensors {
 
     private static void readMetadata(Path file, JsonNode node, Map<String, String> out) {
         if (!node.isObject()) {
-            throw fail(file, METADATA_KEY + " is not a JSON object");
+            throw InputFiles.fail(file, METADATA_KEY + " is not a JSON object");
         }
         for (Map.Entry<String, JsonNode> kv : node.properties()) {
             if (!kv.getValue().isTextual()) {
-                throw fail(file, METADATA_KEY + " value for '" + kv.getKey() + "' is not a string");
+                throw InputFiles.fail(file, METADATA_KEY + " value for '" + kv.getKey() + "' is not a string");
             }
             out.put(kv.getKey(), kv.getValue().textValue());
         }
@@ -167,60 +167,60 @@ public final class Safetensors {
     private static Entry entry(Path file, String name, JsonNode node, long bufferLength) {
         String where = "tensor '" + name + "'";
         if (!node.isObject()) {
-            throw fail(file, where + ": entry is not a JSON object");
+            throw InputFiles.fail(file, where + ": entry is not a JSON object");
         }
         JsonNode dtypeNode = node.get("dtype");
         JsonNode shapeNode = node.get("shape");
         JsonNode offsetsNode = node.get("data_offsets");
         if (dtypeNode == null || shapeNode == null || offsetsNode == null) {
-            throw fail(file, where + ": entry needs dtype, shape and data_offsets");
+            throw InputFiles.fail(file, where + ": entry needs dtype, shape and data_offsets");
         }
         if (!dtypeNode.isTextual()) {
-            throw fail(file, where + ": dtype is not a string");
+            throw InputFiles.fail(file, where + ": dtype is not a string");
         }
         Dtype dtype = dtypeOf(dtypeNode.textValue());
         if (dtype == null) {
-            throw fail(file, where + ": unsupported dtype " + dtypeNode.textValue()
+            throw InputFiles.fail(file, where + ": unsupported dtype " + dtypeNode.textValue()
                     + " (supported: " + Arrays.toString(Dtype.values()) + ")");
         }
         if (!shapeNode.isArray()) {
-            throw fail(file, where + ": shape is not a list");
+            throw InputFiles.fail(file, where + ": shape is not a list");
         }
         int[] shape = new int[shapeNode.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
             JsonNode d = shapeNode.get(i);
             if (!d.isIntegralNumber() || d.bigIntegerValue().signum() < 0 || !d.canConvertToInt()) {
-                throw fail(file, where + ": shape " + shapeNode + " is not a list of non-negative ints");
+                throw InputFiles.fail(file, where + ": shape " + shapeNode + " is not a list of non-negative ints");
             }
             shape[i] = d.intValue();
             // saturate: once past the limit the exact count no longer matters
             count = Math.min(count * shape[i], (long) Npy.MAX_ELEMENTS + 1);
         }
         if (count > Npy.MAX_ELEMENTS) {
-            throw fail(file, where + ": shape " + shapeNode + " has more than " + Npy.MAX_ELEMENTS
+            throw InputFiles.fail(file, where + ": shape " + shapeNode + " has more than " + Npy.MAX_ELEMENTS
                     + " elements, the most a Java array can hold");
         }
         if (!offsetsNode.isArray() || offsetsNode.size() != 2
                 || !offsetsNode.get(0).isIntegralNumber() || !offsetsNode.get(1).isIntegralNumber()
                 || offsetsNode.get(0).bigIntegerValue().signum() < 0 || offsetsNode.get(1).bigIntegerValue().signum() < 0) {
-            throw fail(file, where + ": data_offsets " + offsetsNode + " is not a pair of non-negative ints");
+            throw InputFiles.fail(file, where + ": data_offsets " + offsetsNode + " is not a pair of non-negative ints");
         }
         if (!offsetsNode.get(0).canConvertToLong() || !offsetsNode.get(1).canConvertToLong()) {
-            throw fail(file, where + ": data_offsets " + offsetsNode + " exceed the " + bufferLength + "-byte data buffer");
+            throw InputFiles.fail(file, where + ": data_offsets " + offsetsNode + " exceed the " + bufferLength + "-byte data buffer");
         }
         long begin = offsetsNode.get(0).longValue();
         long end = offsetsNode.get(1).longValue();
         if (begin > end) {
-            throw fail(file, where + ": data_offsets " + offsetsNode + " end before they begin");
+            throw InputFiles.fail(file, where + ": data_offsets " + offsetsNode + " end before they begin");
         }
         if (end > bufferLength) {
-            throw fail(file, where + ": data_offsets " + offsetsNode + " exceed the " + bufferLength
+            throw InputFiles.fail(file, where + ": data_offsets " + offsetsNode + " exceed the " + bufferLength
                     + "-byte data buffer (file truncated?)");
         }
         long bytes = count * dtype.size;
         if (end - begin != bytes) {
-            throw fail(file, where + ": data_offsets " + offsetsNode + " span " + (end - begin)
+            throw InputFiles.fail(file, where + ": data_offsets " + offsetsNode + " span " + (end - begin)
                     + " bytes but shape " + shapeNode + " of " + dtype + " needs " + bytes);
         }
         return new Entry(name, dtype, shape, (int) count, begin, end);
@@ -243,18 +243,18 @@ public final class Safetensors {
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.begin < cursor) {
-                throw fail(file, "tensor '" + e.name + "': data_offsets [" + e.begin + ", " + e.end
+                throw InputFiles.fail(file, "tensor '" + e.name + "': data_offsets [" + e.begin + ", " + e.end
                         + "] overlap tensor '" + previous.name + "' [" + previous.begin + ", " + previous.end + "]");
             }
             if (e.begin > cursor) {
-                throw fail(file, "bytes [" + cursor + ", " + e.begin + ") of the data buffer, before tensor '"
+                throw InputFiles.fail(file, "bytes [" + cursor + ", " + e.begin + ") of the data buffer, before tensor '"
                         + e.name + "', are not covered by any tensor");
             }
             cursor = e.end;
             previous = e;
         }
         if (cursor < bufferLength) {
-            throw fail(file, "bytes [" + cursor + ", " + bufferLength + ") at the end of the data buffer"
+            throw InputFiles.fail(file, "bytes [" + cursor + ", " + bufferLength + ") at the end of the data buffer"
                     + " are not covered by any tensor");
         }
     }
@@ -413,9 +413,5 @@ public final class Safetensors {
             }
             pos += r;
         }
-    }
-
-    private static InputException fail(Path file, String problem) {
-        return new InputException(file + ": " + problem);
     }
 }

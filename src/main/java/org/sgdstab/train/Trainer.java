@@ -138,7 +138,7 @@ public final class Trainer {
     }
 
     /** Copies the rows idx of the data set into xb, yb. Modifies xb, yb. */
-    static void gather(Dataset data, int[] idx, Matrix xb, Matrix yb) {
+    public static void gather(Dataset data, int[] idx, Matrix xb, Matrix yb) {
         int d = data.inputSize();
         int k = data.outputs();
         for (int r = 0; r < idx.length; r++) {
