@@ -95,7 +95,9 @@ class NetworkDerivativesTest {
                 assertTrue(relErr(first, fd) < FD_TOL, name + " layer " + l);
             }
             assertTrue(relErr(first, fd) < FD_TOL, name + " layer " + l + " (" + layer.typeName() + "): " + relErr(first, fd));
-            assertArrayEquals(first, second, 0.0, "stacked blocks must agree");
+            // Same arithmetic per row, but BLAS may sum a row's terms in another order depending on
+            // where the row falls in its micro-kernel tile: agreement to round-off, not bit for bit.
+            assertTrue(relErr(first, second) < BLOCK_TOL, name + " layer " + l + ": stacked blocks must agree");
         }
     }
 

@@ -58,7 +58,11 @@ final class TestNetworks {
                 make("diagonal-inside", 7, 5, List.of(new Dense(3, 4, true, true), new Diagonal(4, true), new Gelu(4),
                         new Dense(4, 2, true, true)), null),
                 make("deep-linear", 8, 4, List.of(new Dense(3, 4, false, true), new Identity(4), new Dense(4, 3, false, true),
-                        new Dense(3, 1, false, true)), null)));
+                        new Dense(3, 1, false, true)), null),
+                // A hidden Dense of width ≥ 32 above a trainable layer takes the wide R-backward path
+                // (Dense.BATCH_BELOW_OUT); the narrow layers of the other cases take the fused one.
+                make("wide-hidden", 9, 5, List.of(new Dense(2, 3, true, true), new Tanh(3), new Dense(3, 32, true, true),
+                        new Tanh(32), new Dense(32, 2, true, true)), null)));
         cases.addAll(ConvTestNetworks.all());
         return cases;
     }
