@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sgdstab.linalg.Blas;
+import org.sgdstab.linalg.BlasAccounting;
 import org.sgdstab.report.Json;
 import org.sgdstab.report.Provenance;
 
@@ -102,6 +103,9 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                         Double.isNaN(c.ratio()) ? "—" : number(c.ratio()) + "×", c.targetText(), verdict(c.targetMet()),
                         checkText(c)));
             }
+            for (Timing t : r.java()) {
+                blasShapes(sb, t, peak);
+            }
         }
         sb.append(String.format(Locale.ROOT, "%nsummary%n"));
         sb.append(String.format(Locale.ROOT, "  %-5s %-52s %10s %10s %12s %s%n", "id", "comparison", "ours", "ratio", "target", "numbers"));
@@ -132,6 +136,45 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
                 Double.isNaN(gflops) ? "—" : number(gflops), percentOf(gflops, peak),
                 Double.isNaN(t.blasShare()) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * t.blasShare()),
                 Double.isNaN(blasGflops) ? "—" : number(blasGflops), percentOf(blasGflops, peak));
+    }
+
+    /** Shapes shown per variant: the most time first, until this share of its BLAS time. */
+    private static final double SHOWN_SHARE = 0.95;
+    private static final int MAX_SHOWN = 8;
+
+    /**
+     * A variant's BLAS calls by shape, per timed run, with each shape's hot-loop rate, and the in-BLAS
+     * GFLOP/s the variant would reach were every call as fast as in a hot loop.
+     */
+    private static void blasShapes(StringBuilder sb, Timing t, double peak) {
+        if (t.blas() == null || t.blas().shapes().isEmpty()) {
+            return;
+        }
+        int runs = t.seconds().length;
+        sb.append(String.format(Locale.ROOT, "  BLAS calls of %s by shape, per run (hot loop: the same call repeated on operands in cache)%n", t.variant()));
+        sb.append(String.format(Locale.ROOT, "    %-28s %6s %9s %9s %9s%n", "call", "calls", "ms", "GF/s", "hot GF/s"));
+        double shown = 0;
+        int rows = 0;
+        for (BlasAccounting.ShapeTotals s : t.blas().shapes()) {
+            if (rows == MAX_SHOWN || shown >= SHOWN_SHARE * t.blas().seconds()) {
+                break;
+            }
+            Double hot = t.hotGflops().get(s.call());
+            sb.append(String.format(Locale.ROOT, "    %-28s %6s %9.2f %9s %9s%n", s.call().label(), s.calls() % runs == 0 ? String.valueOf(s.calls() / runs) : number((double) s.calls() / runs),
+                    1e3 * s.seconds() / runs, number(s.gflops()), hot == null ? "—" : number(hot)));
+            shown += s.seconds();
+            rows++;
+        }
+        int rest = t.blas().shapes().size() - rows;
+        if (rest > 0) {
+            sb.append(String.format(Locale.ROOT, "    (%d more shapes: %.0f%% of the BLAS time)%n", rest,
+                    100 * (t.blas().seconds() - shown) / t.blas().seconds()));
+        }
+        double ceiling = t.hotCeilingGflops();
+        if (!Double.isNaN(ceiling)) {
+            sb.append(String.format(Locale.ROOT, "    every call at its hot-loop rate: %s GF/s (%s of peak); in this run %s GF/s (%s)%n",
+                    number(ceiling), percentOf(ceiling, peak), number(t.blas().gflops()), percentOf(t.blas().gflops(), peak)));
+        }
     }
 
     private static String percentOf(double gflops, double peak) {
@@ -259,6 +302,18 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
             Json.put(b, "share_of_time", t.blasShare());
             Json.put(b, "gflops", t.blas().gflops());
             Json.put(b, "fraction_of_peak", t.blas().gflops() / peak);
+            Json.put(b, "hot_loop_ceiling_gflops", t.hotCeilingGflops());
+            Json.put(b, "hot_loop_ceiling_fraction_of_peak", t.hotCeilingGflops() / peak);
+            ArrayNode shapes = b.putArray("shapes");
+            for (BlasAccounting.ShapeTotals st : t.blas().shapes()) {
+                ObjectNode so = shapes.addObject();
+                so.put("call", st.call().label());
+                so.put("calls", st.calls());
+                Json.put(so, "seconds", st.seconds());
+                Json.put(so, "gflops", st.gflops());
+                Double hot = t.hotGflops().get(st.call());
+                Json.put(so, "hot_loop_gflops", hot == null ? Double.NaN : hot);
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sgdstab.io.AtomicFiles;
@@ -49,12 +50,14 @@ final class JavaSide {
             }
             BlasAccounting.Totals blas = BlasAccounting.stop();
             long rss = Rss.peakBytes();
+            // After the peak RSS is read: the replays allocate their own operands.
+            Map<BlasAccounting.Call, Double> hot = HotLoopRates.of(blas);
             Path outDir = outputDir(dir, variant);
             Files.createDirectories(outDir);
             for (Map.Entry<String, NdArray> e : out.entrySet()) {
                 Npy.write(outDir.resolve(e.getKey() + ".npy"), e.getValue());
             }
-            timings.add(new Timing("java", variant, seconds, rss, blas));
+            timings.add(new Timing("java", variant, seconds, rss, blas, hot));
         }
         write(dir.resolve("java").resolve(RESULT), timings);
         return timings;
@@ -79,6 +82,23 @@ final class JavaSide {
                 b.put("calls", t.blas().calls());
                 b.put("seconds", t.blas().seconds());
                 b.put("flops", t.blas().flops());
+                ArrayNode shapes = b.putArray("shapes");
+                for (BlasAccounting.ShapeTotals st : t.blas().shapes()) {
+                    BlasAccounting.Call call = st.call();
+                    ObjectNode so = shapes.addObject();
+                    so.put("op", call.op().name());
+                    so.put("trans_a", call.transA());
+                    so.put("trans_b", call.transB());
+                    so.put("m", call.m());
+                    so.put("n", call.n());
+                    so.put("k", call.k());
+                    so.put("calls", st.calls());
+                    so.put("seconds", st.seconds());
+                    Double hot = t.hotGflops().get(call);
+                    if (hot != null) {
+                        so.put("hot_gflops", hot);
+                    }
+                }
             }
         }
         ObjectNode root = Json.object();
@@ -95,9 +115,22 @@ final class JavaSide {
             for (JsonNode v : root.get("variants")) {
                 double[] seconds = PeerLauncher.doubles(v.get("seconds"));
                 JsonNode b = v.get("blas");
-                BlasAccounting.Totals blas = b == null ? null
-                        : new BlasAccounting.Totals(b.get("calls").asLong(), b.get("seconds").asDouble(), b.get("flops").asDouble());
-                out.add(new Timing("java", v.get("variant").asText(), seconds, v.get("peak_rss_bytes").asLong(), blas));
+                BlasAccounting.Totals blas = null;
+                Map<BlasAccounting.Call, Double> hot = new HashMap<>();
+                if (b != null) {
+                    List<BlasAccounting.ShapeTotals> shapes = new ArrayList<>();
+                    for (JsonNode so : b.get("shapes")) {
+                        BlasAccounting.Call call = new BlasAccounting.Call(BlasAccounting.Op.valueOf(so.get("op").asText()),
+                                so.get("trans_a").asBoolean(), so.get("trans_b").asBoolean(),
+                                so.get("m").asInt(), so.get("n").asInt(), so.get("k").asInt());
+                        shapes.add(new BlasAccounting.ShapeTotals(call, so.get("calls").asLong(), so.get("seconds").asDouble()));
+                        if (so.has("hot_gflops")) {
+                            hot.put(call, so.get("hot_gflops").asDouble());
+                        }
+                    }
+                    blas = new BlasAccounting.Totals(b.get("calls").asLong(), b.get("seconds").asDouble(), b.get("flops").asDouble(), shapes);
+                }
+                out.add(new Timing("java", v.get("variant").asText(), seconds, v.get("peak_rss_bytes").asLong(), blas, hot));
             }
             return out;
         } catch (IOException e) {

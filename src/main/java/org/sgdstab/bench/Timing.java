@@ -1,6 +1,7 @@
 package org.sgdstab.bench;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.sgdstab.linalg.BlasAccounting;
 
 /**
@@ -11,12 +12,14 @@ import org.sgdstab.linalg.BlasAccounting;
  * @param seconds       wall time of each timed run (after warm-up)
  * @param peakRssBytes  peak resident set size while it ran, −1 if unknown
  * @param blas          time and flops inside BLAS over all timed runs (Java side only), or null
+ * @param hotGflops     GFLOP/s of the main call shapes of {@code blas} in a hot loop ({@link HotLoopRates}); may be empty
  */
-public record Timing(String side, String variant, double[] seconds, long peakRssBytes, BlasAccounting.Totals blas) {
+public record Timing(String side, String variant, double[] seconds, long peakRssBytes, BlasAccounting.Totals blas,
+                     Map<BlasAccounting.Call, Double> hotGflops) {
 
     /** A timing without BLAS accounting (the PyTorch side, or where it was not taken). */
     public Timing(String side, String variant, double[] seconds, long peakRssBytes) {
-        this(side, variant, seconds, peakRssBytes, null);
+        this(side, variant, seconds, peakRssBytes, null, Map.of());
     }
 
     public Timing {
@@ -24,6 +27,24 @@ public record Timing(String side, String variant, double[] seconds, long peakRss
             throw new IllegalArgumentException("a timing needs at least one run");
         }
         seconds = seconds.clone();
+        hotGflops = Map.copyOf(hotGflops);
+    }
+
+    /**
+     * GFLOP/s of this variant's BLAS calls had each shape run at its hot-loop rate (shapes without one
+     * keep their measured time): the ceiling of the in-BLAS figure at these call shapes. NaN without
+     * accounting or hot-loop rates.
+     */
+    public double hotCeilingGflops() {
+        if (blas == null || hotGflops.isEmpty()) {
+            return Double.NaN;
+        }
+        double seconds = 0;
+        for (BlasAccounting.ShapeTotals s : blas.shapes()) {
+            Double hot = hotGflops.get(s.call());
+            seconds += hot != null && hot > 0 ? s.flops() / (hot * 1e9) : s.seconds();
+        }
+        return seconds > 0 ? blas.flops() / seconds * 1e-9 : Double.NaN;
     }
 
     @Override

@@ -37,7 +37,7 @@ final class NetlibBlas implements Blas {
         blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
         if (counted) {
-            BlasAccounting.record(System.nanoTime() - t0, 2.0 * m * n * k);
+            BlasAccounting.record(BlasAccounting.Call.gemm(transA, transB, m, n, k), System.nanoTime() - t0);
         }
     }
 
@@ -56,10 +56,11 @@ final class NetlibBlas implements Blas {
         boolean counted = BlasAccounting.enabled();
         long t0 = counted ? System.nanoTime() : 0;
         blas.dsyrk("U", trans ? "N" : "T", n, k, alpha, a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
-        mirrorLowerToUpper(n, c, cOff, ldc);
+        // The mirror is a Java pass, not time inside the BLAS library.
         if (counted) {
-            BlasAccounting.record(System.nanoTime() - t0, (double) n * n * k);
+            BlasAccounting.record(BlasAccounting.Call.syrk(trans, n, k), System.nanoTime() - t0);
         }
+        mirrorLowerToUpper(n, c, cOff, ldc);
     }
 
     @Override
@@ -77,7 +78,7 @@ final class NetlibBlas implements Blas {
         // Row-major A (m×n) is column-major Aᵀ (n×m).
         blas.dgemv(transA ? "N" : "T", n, m, alpha, a, aOff, Math.max(1, lda), x, xOff, 1, beta, y, yOff, 1);
         if (counted) {
-            BlasAccounting.record(System.nanoTime() - t0, 2.0 * m * n);
+            BlasAccounting.record(BlasAccounting.Call.gemv(transA, m, n), System.nanoTime() - t0);
         }
     }
 
