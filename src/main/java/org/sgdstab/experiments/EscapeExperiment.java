@@ -79,7 +79,7 @@ public final class EscapeExperiment {
             return losses.length == 0 ? Double.NaN : losses[0][0];
         }
 
-        /** Theorem 3.5's growth factor γ0 = η² µ ‖H‖_F² / B at the minimum. */
+        /** Theorem 3.5's growth factor γ0 = η² µ ‖H‖_F² / B at the minimum; NaN where µ is undefined (L = 0). */
         public double gamma0() {
             Analysis a = analysis;
             return Bounds.escape(a.noise().mu(), a.flatness(), a.options().lr(), a.options().batchSize(), 0.5).gamma0();
@@ -345,7 +345,11 @@ public final class EscapeExperiment {
         Json.put(bound, "bound", b.bound());
         Json.put(bound, "measured", b.measured());
         Json.put(bound, "ratio", b.ratio());
-        bound.put("violated", !b.holds());
+        if (b.defined()) {
+            bound.put("violated", b.violated());
+        } else {
+            bound.putNull("violated");
+        }
 
         ObjectNode fit = o.putObject("growth_fit");
         putFit(fit, "mean_log_loss", r.fitMeanLog());
