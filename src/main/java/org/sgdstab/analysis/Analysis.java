@@ -20,7 +20,8 @@ import org.sgdstab.stability.Bounds;
  * @param noise     the noise geometry from Θ
  * @param hessian   Hessian quantities, or null if not computed
  * @param stability exact linear-stability quantities, or null if not computed
- * @param bounds    the paper's bounds checked at this point
+ * @param bounds    the paper's bounds checked at this point; those that need µ or µ1 are undefined where
+ *                  these are (an exact interpolating fit, L = 0), see {@link Bounds}
  */
 public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignment noise, CurvatureSummary hessian,
                        Stability stability, List<Bounds.BoundCheck> bounds) {
@@ -130,8 +131,13 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
             bc.put("name", c.name());
             Json.put(bc, "bound", c.bound());
             Json.put(bc, "measured", c.measured());
-            bc.put("holds", c.holds());
+            if (c.defined()) {
+                bc.put("holds", c.holds());
+            } else {
+                bc.putNull("holds");
+            }
             Json.put(bc, "ratio", c.ratio());
+            bc.put("undefined_reason", undefinedReason(c));
         }
         o.set("provenance", Json.tree(provenance));
         return o;
@@ -148,10 +154,23 @@ public record Analysis(int n, int d, int p, AnalysisOptions options, NoiseAlignm
         }
         sb.append(String.format("%nbound checks (measured ≤ bound):%n"));
         for (Bounds.BoundCheck c : bounds) {
+            String verdict = !c.defined() ? "undefined: " + c.undefinedReason() : c.holds() ? "holds" : "VIOLATED";
             sb.append(String.format("  %-34s measured %-12s bound %-12s ratio %-10s %s%n", c.name(), formatNumber(c.measured()),
-                    formatNumber(c.bound()), formatNumber(c.ratio()), c.holds() ? "holds" : "VIOLATED"));
+                    formatNumber(c.bound()), formatNumber(c.ratio()), verdict));
+        }
+        if (noise.undefinedReason() != null) {
+            sb.append(String.format("%nundefined: %s; the bounds that need them are undefined.%n", noise.undefinedReason()));
         }
         return sb.toString();
+    }
+
+    /** Why check {@code c} is undefined, with the cause at this point; null when it is defined. */
+    private String undefinedReason(Bounds.BoundCheck c) {
+        if (c.defined()) {
+            return null;
+        }
+        String cause = noise.undefinedReason();
+        return cause == null ? c.undefinedReason() : c.undefinedReason() + ": " + cause;
     }
 
     private static String formatNumber(double v) {

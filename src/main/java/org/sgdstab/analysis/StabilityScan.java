@@ -95,12 +95,9 @@ public final class StabilityScan {
                                         BooleanSupplier stop) {
         int b = map.batchSize();
         CriticalLearningRate.Result r = CriticalLearningRate.find(map);
-        boolean finite = Double.isFinite(hessianFrobenius);
-        // µ and µ1 are undefined (NaN) at an exact interpolating fit (L = 0): then so are the bounds.
-        double thm33 = finite && Double.isFinite(noise.mu())
-                ? Bounds.theorem33LearningRate(noise.mu(), hessianFrobenius, b) : Double.NaN;
-        double prop34 = finite && Double.isFinite(noise.mu1())
-                ? Bounds.proposition34LearningRate(noise.mu1(), hessianFrobenius, b) : Double.NaN;
+        // NaN (undefined) where µ or µ1 is, e.g. at an exact interpolating fit (L = 0): Bounds decides.
+        double thm33 = Bounds.theorem33LearningRate(noise.mu(), hessianFrobenius, b);
+        double prop34 = Bounds.proposition34LearningRate(noise.mu1(), hessianFrobenius, b);
         double rhoAtLr = Double.NaN;
         double rhoAtLrResidual = Double.NaN;
         if (config.lr() != null) {

@@ -83,8 +83,10 @@ final class EscapeCommand implements Callable<Integer> {
         }
         if (!quiet) {
             var o = spec.commandLine().getOut();
-            o.printf("%s: GD %s after %d steps (loss %.3g); %d of %d trajectories escaped; γ0 = %.4g, ρ(η) = %.4g; mean-log-loss growth %s -> %s%n",
-                    r.status(), r.gd().status(), r.gd().steps(), r.gd().loss(), r.escapedCount(), trajectories, r.gamma0(),
+            // γ0 is undefined where µ is (an exact fit, L = 0); the summary says why.
+            String gamma0 = Double.isNaN(r.gamma0()) ? "undefined (µ is undefined)" : String.format("%.4g", r.gamma0());
+            o.printf("%s: GD %s after %d steps (loss %.3g); %d of %d trajectories escaped; γ0 = %s, ρ(η) = %.4g; mean-log-loss growth %s -> %s%n",
+                    r.status(), r.gd().status(), r.gd().steps(), r.gd().loss(), r.escapedCount(), trajectories, gamma0,
                     r.analysis().stability() == null ? Double.NaN : r.analysis().stability().rhoAtLr(),
                     r.fitMeanLog() == null ? "n/a" : String.format("%.4g/step", r.fitMeanLog().factor()), out);
             o.flush();

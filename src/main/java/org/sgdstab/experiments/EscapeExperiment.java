@@ -69,7 +69,8 @@ public final class EscapeExperiment {
      * @param losses      losses[r][t]; NaN where trajectory r recorded nothing (after escaping, or interrupted)
      * @param curves      per-step statistics
      * @param fitMeanLog  growth fit of the mean log-loss over the early window (null if it has fewer than two steps)
-     * @param fitLogMean  growth fit of the log of the mean loss over the same window (null likewise)
+     * @param fitLogMean  growth fit of the log of the mean loss over the same window (null likewise, and when the
+     *                    mean loss is 0 at all but one of its steps, e.g. SGD from an exact fit)
      * @param timing      wall-clock times
      */
     public record Result(String status, GdPhase gd, Model minimum, Analysis analysis, double[][] losses, LossCurves curves,
@@ -79,7 +80,7 @@ public final class EscapeExperiment {
             return losses.length == 0 ? Double.NaN : losses[0][0];
         }
 
-        /** Theorem 3.5's growth factor γ0 = η² µ ‖H‖_F² / B at the minimum. */
+        /** Theorem 3.5's growth factor γ0 = η² µ ‖H‖_F² / B at the minimum; NaN where µ is undefined (L = 0). */
         public double gamma0() {
             Analysis a = analysis;
             return Bounds.escape(a.noise().mu(), a.flatness(), a.options().lr(), a.options().batchSize(), 0.5).gamma0();
@@ -177,7 +178,7 @@ public final class EscapeExperiment {
         GrowthFit fitLogMean = null;
         if (window >= 1 && !Double.isNaN(curves.mean()[window])) {
             fitMeanLog = GrowthFit.fit(curves.meanLog(), 0, window);
-            fitLogMean = GrowthFit.fit(GrowthFit.log(curves.mean()), 0, window);
+            fitLogMean = GrowthFit.fitOrNull(GrowthFit.log(curves.mean()), 0, window);
         }
         Timing timing = new Timing((t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9, sgdSteps);
         return new Result(interrupted ? "interrupted" : "completed", gd, minimum, analysis, losses, curves, fitMeanLog, fitLogMean,
@@ -345,7 +346,11 @@ public final class EscapeExperiment {
         Json.put(bound, "bound", b.bound());
         Json.put(bound, "measured", b.measured());
         Json.put(bound, "ratio", b.ratio());
-        bound.put("violated", !b.holds());
+        if (b.defined()) {
+            bound.put("violated", b.violated());
+        } else {
+            bound.putNull("violated");
+        }
 
         ObjectNode fit = o.putObject("growth_fit");
         putFit(fit, "mean_log_loss", r.fitMeanLog());

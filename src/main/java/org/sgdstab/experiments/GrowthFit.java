@@ -59,6 +59,27 @@ public record GrowthFit(int from, int to, double slope, double intercept, double
         return new GrowthFit(from, to, slope, intercept, stderr, Math.exp(slope));
     }
 
+    /**
+     * {@link #fit}, or null when the window holds fewer than two finite values: a loss that is exactly 0
+     * throughout (SGD started at an exact interpolating fit never moves) has no log to fit.
+     *
+     * @throws IllegalArgumentException if the window is outside the array
+     */
+    public static GrowthFit fitOrNull(double[] logValues, int from, int to) {
+        if (from >= 0 && to < logValues.length && to > from) {
+            int count = 0;
+            for (int t = from; t <= to; t++) {
+                if (Double.isFinite(logValues[t])) {
+                    count++;
+                }
+            }
+            if (count < 2) {
+                return null;
+            }
+        }
+        return fit(logValues, from, to);
+    }
+
     /** The element-wise natural logarithm, newly allocated; non-positive values give −∞ (skipped by the fit). */
     public static double[] log(double[] values) {
         double[] out = new double[values.length];

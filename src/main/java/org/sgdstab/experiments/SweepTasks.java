@@ -160,7 +160,7 @@ public final class SweepTasks {
         v.put("hessian_frobenius", a.flatness());
         v.put("mu", a.noise().mu());
         v.put("bound_thm33", r.theorem33().bound());
-        v.put("bound_violated", r.theorem33().holds() ? 0.0 : 1.0);
+        v.put("bound_violated", !r.theorem33().defined() ? Double.NaN : r.theorem33().violated() ? 1.0 : 0.0);
         v.put("gd_steps", (double) r.gd().steps());
         return v;
     }

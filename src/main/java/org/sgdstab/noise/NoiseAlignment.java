@@ -156,6 +156,24 @@ public record NoiseAlignment(int n, int outputs, double loss, double gradNorm,
                 trSigmaG, trSigma1G, trSigma2G, sigmaFrob, alpha, beta, mu, mu1, mu2, gamma, tau);
     }
 
+    /**
+     * Why µ or µ1 is undefined (NaN) here, in words for reports; null when both are defined. At an exact
+     * interpolating fit the loss and Σ vanish, so α, β, µ, µ1 and µ2 are 0/0; where ‖G‖_F = 0 the
+     * ratios over ‖G‖_F are.
+     */
+    public String undefinedReason() {
+        if (!Double.isNaN(mu) && !Double.isNaN(mu1)) {
+            return null;
+        }
+        if (loss == 0) {
+            return "the loss is exactly 0 (an interpolating fit), so Σ = 0 and α, β, µ, µ1, µ2 are 0/0";
+        }
+        if (fisherFrobenius == 0) {
+            return "‖G‖_F = 0 (the outputs do not depend on θ here), so µ, µ1, µ2, γ and τ are 0/0";
+        }
+        return "µ = Tr(ΣG)/(2L ‖G‖_F²) is not a number at this point";
+    }
+
     /** λ_max(Θ): dense symmetric eigenvalues for moderate sizes, Lanczos beyond. */
     static double fisherTopEigenvalue(Matrix gram) {
         if (gram.rows > DENSE_EIGEN_LIMIT) {

@@ -5,32 +5,56 @@ package org.sgdstab.stability;
  * not depend on how µ, ‖H‖_F and the rest were measured.
  *
  * <p>Every check returns a {@link BoundCheck}; when the bound is +∞ (a non-positive alignment factor,
- * for which the theorem gives no constraint), it holds and its ratio is 0. Arguments are validated
- * and problems throw {@link IllegalArgumentException}.
+ * for which the theorem gives no constraint), it holds and its ratio is 0.
+ *
+ * <p><b>Undefined inputs.</b> µ and µ1 are ratios over the loss, {@code Tr(ΣG)/(2L ‖G‖_F²)}: at an exact
+ * interpolating fit (L = 0), or where ‖G‖_F = 0, they are 0/0 and measured as NaN. This class is the one
+ * place that decides what follows: a NaN µ or µ1 means <i>undefined</i>, and every result built on it is
+ * undefined too (a {@link BoundCheck} that is not {@link BoundCheck#defined() defined}, whose bound and
+ * ratio are NaN; a NaN learning rate or escape prediction), never an exception. Callers report NaN as
+ * undefined (null in JSON, an empty CSV cell). Every other problem, an infinite µ included, throws
+ * {@link IllegalArgumentException}.
  */
 public final class Bounds {
 
     /**
      * One bound compared with its measured quantity.
      *
-     * @param name     which result, e.g. "Theorem 3.3"
-     * @param bound    the upper bound (+∞ when the theorem gives none)
-     * @param measured the measured quantity it bounds
-     * @param holds    {@code measured ≤ bound}
-     * @param ratio    {@code measured / bound} (0 when the bound is +∞); above 1 means violated
+     * @param name            which result, e.g. "Theorem 3.3"
+     * @param bound           the upper bound (+∞ when the theorem gives none; NaN when undefined)
+     * @param measured        the measured quantity it bounds
+     * @param holds           {@code measured ≤ bound}; false when undefined (see {@link #violated()})
+     * @param ratio           {@code measured / bound} (0 when the bound is +∞; NaN when undefined); above 1 means violated
+     * @param undefinedReason why the bound is undefined, e.g. "µ is undefined"; null when it is defined
      */
-    public record BoundCheck(String name, double bound, double measured, boolean holds, double ratio) {
+    public record BoundCheck(String name, double bound, double measured, boolean holds, double ratio, String undefinedReason) {
         static BoundCheck of(String name, double bound, double measured) {
             double ratio = Double.isInfinite(bound) ? 0.0 : measured / bound;
-            return new BoundCheck(name, bound, measured, measured <= bound, ratio);
+            return new BoundCheck(name, bound, measured, measured <= bound, ratio, null);
+        }
+
+        /** A check whose bound cannot be formed because an input is undefined. */
+        static BoundCheck undefined(String name, double measured, String reason) {
+            return new BoundCheck(name, Double.NaN, measured, false, Double.NaN, reason);
+        }
+
+        /** Whether the bound exists; an undefined check neither holds nor is violated. */
+        public boolean defined() {
+            return undefinedReason == null;
+        }
+
+        /** {@code measured > bound} for a defined bound; false when undefined. */
+        public boolean violated() {
+            return defined() && !holds;
         }
     }
 
     /**
      * Theorem 3.5's escape prediction.
      *
-     * @param gamma0 per-step growth factor {@code γ0 = η² µ ‖H‖_F² / B}
-     * @param steps  {@code log(1/ε)/log γ0}, the steps to grow the loss from ε to 1; +∞ when γ0 ≤ 1
+     * @param gamma0 per-step growth factor {@code γ0 = η² µ ‖H‖_F² / B}; NaN when µ is undefined
+     * @param steps  {@code log(1/ε)/log γ0}, the steps to grow the loss from ε to 1; +∞ when γ0 ≤ 1, NaN when
+     *               µ is undefined
      */
     public record EscapePrediction(double gamma0, double steps) {
     }
@@ -45,39 +69,51 @@ public final class Bounds {
     public static final String GD_FROBENIUS = "GD Frobenius";
     /** {@link BoundCheck#name()} of {@link #isotropicTrace}. */
     public static final String ISOTROPIC_NOISE = "Isotropic noise";
+    /** {@link BoundCheck#undefinedReason()} of a check that needs an undefined µ. */
+    public static final String MU_UNDEFINED = "µ is undefined";
+    /** {@link BoundCheck#undefinedReason()} of a check that needs an undefined µ1. */
+    public static final String MU1_UNDEFINED = "µ1 is undefined";
 
     private Bounds() {
     }
 
     /**
      * Theorem 3.3: a linearly stable minimum has {@code ‖H‖_F ≤ sqrt(B/µ)/η}. For µ ≤ 0 the theorem
-     * gives no constraint: the bound is +∞ and the check holds.
+     * gives no constraint: the bound is +∞ and the check holds. For an undefined µ (NaN) the check is
+     * undefined.
      *
-     * @param mu                loss-scaled alignment factor µ (any finite value)
+     * @param mu                loss-scaled alignment factor µ (finite, or NaN when undefined)
      * @param hessianFrobenius  measured ‖H‖_F ≥ 0
      * @param eta               learning rate > 0
      * @param batchSize         B ≥ 1
      */
     public static BoundCheck theorem33(double mu, double hessianFrobenius, double eta, int batchSize) {
-        requireFinite(mu, "mu");
+        requireFiniteOrUndefined(mu, "mu");
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
+        if (Double.isNaN(mu)) {
+            return BoundCheck.undefined(THEOREM_33, hessianFrobenius, MU_UNDEFINED);
+        }
         return BoundCheck.of(THEOREM_33, theorem33Constant(mu, batchSize) / eta, hessianFrobenius);
     }
 
     /**
      * Theorem 3.3 solved for the learning rate: a minimum with {@code ‖H‖_F} can be linearly stable
-     * only for {@code η ≤ sqrt(B/µ)/‖H‖_F}. +∞ when µ ≤ 0 or ‖H‖_F = 0 (no constraint).
+     * only for {@code η ≤ sqrt(B/µ)/‖H‖_F}. +∞ when µ ≤ 0 or ‖H‖_F = 0 (no constraint); NaN when µ is
+     * undefined.
      *
-     * @param mu               loss-scaled alignment factor µ (any finite value)
+     * @param mu               loss-scaled alignment factor µ (finite, or NaN when undefined)
      * @param hessianFrobenius ‖H‖_F ≥ 0
      * @param batchSize        B ≥ 1
      */
     public static double theorem33LearningRate(double mu, double hessianFrobenius, int batchSize) {
-        requireFinite(mu, "mu");
+        requireFiniteOrUndefined(mu, "mu");
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         requireBatch(batchSize);
+        if (Double.isNaN(mu)) {
+            return Double.NaN;
+        }
         return theorem33Constant(mu, batchSize) / hessianFrobenius;
     }
 
@@ -88,33 +124,40 @@ public final class Bounds {
 
     /**
      * Proposition 3.4: {@code ‖H‖_F ≤ min(B/sqrt((B−1)µ1), 2B/µ1)/η}; for B = 1 only the second term.
-     * For µ1 ≤ 0 the bound is +∞ and the check holds.
+     * For µ1 ≤ 0 the bound is +∞ and the check holds; for an undefined µ1 (NaN) the check is undefined.
      *
-     * @param mu1               alignment factor µ1 of Σ1 (any finite value)
+     * @param mu1               alignment factor µ1 of Σ1 (finite, or NaN when undefined)
      * @param hessianFrobenius  measured ‖H‖_F ≥ 0
      * @param eta               learning rate > 0
      * @param batchSize         B ≥ 1
      */
     public static BoundCheck proposition34(double mu1, double hessianFrobenius, double eta, int batchSize) {
-        requireFinite(mu1, "mu1");
+        requireFiniteOrUndefined(mu1, "mu1");
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
+        if (Double.isNaN(mu1)) {
+            return BoundCheck.undefined(PROPOSITION_34, hessianFrobenius, MU1_UNDEFINED);
+        }
         return BoundCheck.of(PROPOSITION_34, proposition34Constant(mu1, batchSize) / eta, hessianFrobenius);
     }
 
     /**
      * Proposition 3.4 solved for the learning rate: {@code η ≤ min(B/sqrt((B−1)µ1), 2B/µ1)/‖H‖_F}
-     * (for B = 1 only the second term). +∞ when µ1 ≤ 0 or ‖H‖_F = 0 (no constraint).
+     * (for B = 1 only the second term). +∞ when µ1 ≤ 0 or ‖H‖_F = 0 (no constraint); NaN when µ1 is
+     * undefined.
      *
-     * @param mu1              alignment factor µ1 of Σ1 (any finite value)
+     * @param mu1              alignment factor µ1 of Σ1 (finite, or NaN when undefined)
      * @param hessianFrobenius ‖H‖_F ≥ 0
      * @param batchSize        B ≥ 1
      */
     public static double proposition34LearningRate(double mu1, double hessianFrobenius, int batchSize) {
-        requireFinite(mu1, "mu1");
+        requireFiniteOrUndefined(mu1, "mu1");
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         requireBatch(batchSize);
+        if (Double.isNaN(mu1)) {
+            return Double.NaN;
+        }
         return proposition34Constant(mu1, batchSize) / hessianFrobenius;
     }
 
@@ -173,25 +216,36 @@ public final class Bounds {
 
     /**
      * Theorem 3.5: {@code γ0 = η² µ ‖H‖_F² / B}; escaping from loss ε to 1 takes
-     * {@code log(1/ε)/log γ0} steps, +∞ when γ0 ≤ 1 (no exponential escape is predicted).
+     * {@code log(1/ε)/log γ0} steps, +∞ when γ0 ≤ 1 (no exponential escape is predicted). Both are NaN
+     * when µ is undefined.
      *
-     * @param mu               alignment factor µ (any finite value)
+     * @param mu               alignment factor µ (finite, or NaN when undefined)
      * @param hessianFrobenius ‖H‖_F ≥ 0
      * @param eta              learning rate > 0
      * @param batchSize        B ≥ 1
      * @param epsilon          starting loss, 0 < ε < 1
      */
     public static EscapePrediction escape(double mu, double hessianFrobenius, double eta, int batchSize, double epsilon) {
-        requireFinite(mu, "mu");
+        requireFiniteOrUndefined(mu, "mu");
         requireNonNegative(hessianFrobenius, "Hessian Frobenius norm");
         SecondMomentMap.requireEta(eta);
         requireBatch(batchSize);
         if (!(epsilon > 0 && epsilon < 1)) {
             throw new IllegalArgumentException("starting loss epsilon must lie in (0, 1), got " + epsilon);
         }
+        if (Double.isNaN(mu)) {
+            return new EscapePrediction(Double.NaN, Double.NaN);
+        }
         double gamma0 = eta * eta * mu * hessianFrobenius * hessianFrobenius / batchSize;
         double steps = gamma0 > 1 ? Math.log(1 / epsilon) / Math.log(gamma0) : Double.POSITIVE_INFINITY;
         return new EscapePrediction(gamma0, steps);
+    }
+
+    /** A finite value, or NaN for an undefined one (see the class comment); infinities are errors. */
+    private static void requireFiniteOrUndefined(double v, String name) {
+        if (Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be finite (or NaN when undefined), got " + v);
+        }
     }
 
     private static void requireFinite(double v, String name) {

@@ -1,6 +1,7 @@
 package org.sgdstab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,5 +66,16 @@ class GrowthFitTest {
         assertEquals(Math.E, GrowthFit.fit(logv, 0, 4).factor(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> GrowthFit.fit(logv, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> GrowthFit.fit(new double[] {0, Double.NaN, Double.NaN}, 0, 2));
+    }
+
+    /** A loss that is exactly 0 throughout has no log to fit: no fit rather than an error; bad windows still throw. */
+    @Test
+    void fitOrNullGivesNoFitForAnAllZeroLoss() {
+        assertNull(GrowthFit.fitOrNull(GrowthFit.log(new double[] {0, 0, 0, 0}), 0, 3));
+        assertNull(GrowthFit.fitOrNull(GrowthFit.log(new double[] {1, 0, 0}), 0, 2));
+        double[] logv = {0, Double.NEGATIVE_INFINITY, 2, Double.NaN, 4};
+        assertEquals(GrowthFit.fit(logv, 0, 4), GrowthFit.fitOrNull(logv, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> GrowthFit.fitOrNull(logv, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> GrowthFit.fitOrNull(logv, 0, 5));
     }
 }

@@ -101,11 +101,37 @@ class BoundsTest {
         assertFalse(Double.isFinite(Bounds.escape(-1, 40, 0.1, 4, 1e-4).steps()));
     }
 
+    /** A NaN µ or µ1 is undefined (L = 0): the bounds built on it are undefined, not errors and not violated. */
+    @Test
+    void undefinedAlignmentGivesUndefinedBounds() {
+        Bounds.BoundCheck t = Bounds.theorem33(Double.NaN, 3, 0.1, 4);
+        Bounds.BoundCheck p = Bounds.proposition34(Double.NaN, 3, 0.1, 4);
+        for (Bounds.BoundCheck c : new Bounds.BoundCheck[] {t, p}) {
+            assertFalse(c.defined(), c.name());
+            assertFalse(c.violated(), c.name());
+            assertTrue(Double.isNaN(c.bound()) && Double.isNaN(c.ratio()), c.name());
+            assertEquals(3.0, c.measured(), c.name());
+        }
+        assertEquals(Bounds.MU_UNDEFINED, t.undefinedReason());
+        assertEquals(Bounds.MU1_UNDEFINED, p.undefinedReason());
+        assertTrue(Double.isNaN(Bounds.theorem33LearningRate(Double.NaN, 3, 4)));
+        assertTrue(Double.isNaN(Bounds.proposition34LearningRate(Double.NaN, 0, 4)));
+        Bounds.EscapePrediction e = Bounds.escape(Double.NaN, 40, 0.1, 4, 1e-4);
+        assertTrue(Double.isNaN(e.gamma0()) && Double.isNaN(e.steps()));
+        Bounds.BoundCheck defined = Bounds.theorem33(0.5, 50, 0.1, 8);
+        assertTrue(defined.defined() && defined.violated() && defined.undefinedReason() == null);
+        // The other inputs are still checked when µ is undefined.
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(Double.NaN, 1, -0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34(Double.NaN, Double.NaN, 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.escape(Double.NaN, 1, 0.1, 0, 0.5));
+    }
+
     @Test
     void rejectsBadInputs() {
         assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, 1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, 1, 0.1, 0));
-        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(Double.NaN, 1, 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(Double.POSITIVE_INFINITY, 1, 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34(Double.NEGATIVE_INFINITY, 1, 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33(0.5, -1, 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34(0.5, 1, -0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.gdFrobenius(1, 0, 0.1));
@@ -113,7 +139,8 @@ class BoundsTest {
         assertThrows(IllegalArgumentException.class, () -> Bounds.gdSharpness(Double.POSITIVE_INFINITY, 0.1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 1.0));
         assertThrows(IllegalArgumentException.class, () -> Bounds.escape(0.5, 1, 0.1, 1, 0.0));
-        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33LearningRate(Double.NaN, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33LearningRate(Double.POSITIVE_INFINITY, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Bounds.escape(Double.POSITIVE_INFINITY, 1, 0.1, 1, 0.5));
         assertThrows(IllegalArgumentException.class, () -> Bounds.theorem33LearningRate(0.5, -1, 1));
         assertThrows(IllegalArgumentException.class, () -> Bounds.proposition34LearningRate(0.5, 1, 0));
     }
