@@ -222,9 +222,7 @@ public final class Dense implements Layer {
         int n = a.rows;
         int rows = rgOut.rows;
         int m = rows / n;
-        if (rgIn != null && gOut != null && dirs != null && out < BATCH_BELOW_OUT) {
-            narrowInputTerms(w, off, dirs, dirOff, gOut, rgOut, rgIn);
-        } else if (rgIn != null) {
+        if (rgIn != null) {
             blas.gemm(false, false, rows, in, out, 1.0, rgOut.data, 0, out, w, off, in, 0.0, rgIn.data, 0, in);
             if (gOut != null && dirs != null) {
                 int p = dirs.cols;
@@ -250,35 +248,6 @@ public final class Dense implements Layer {
                     addColumnSums(rgOut.data, j * n * out, n, hv.data, h + in * out);
                 }
             }
-        }
-    }
-
-    /**
-     * rgIn_j = rgOut_j·W + gOut·D_j for every direction block j, as one GEMM per block with inner
-     * size 2·out: [rgOut_j | gOut]·[W; D_j]. For a narrow layer (out = 10: the classifier head) the
-     * two inner-size-out products run far from peak and are memory-bound on the n × in result; this
-     * writes each block of rgIn once instead of once plus a read-modify-write (W2 block: 18 → 7 ms).
-     * Overwrites rgIn.
-     */
-    private void narrowInputTerms(double[] w, int off, Matrix dirs, int dirOff, Matrix gOut, Matrix rgOut, Matrix rgIn) {
-        int n = gOut.rows;
-        int m = rgOut.rows / n;
-        int p = dirs.cols;
-        int inner = 2 * out;
-        double[] left = new double[n * inner];
-        double[] right = new double[inner * in];
-        // gOut and W are the same for every block: their halves are written once.
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(gOut.data, r * out, left, r * inner + out, out);
-        }
-        System.arraycopy(w, off, right, 0, out * in);
-        Blas blas = Blas.get();
-        for (int j = 0; j < m; j++) {
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(rgOut.data, (j * n + r) * out, left, r * inner, out);
-            }
-            System.arraycopy(dirs.data, j * p + dirOff, right, out * in, out * in);
-            blas.gemm(false, false, n, in, inner, 1.0, left, 0, inner, right, 0, in, 0.0, rgIn.data, j * n * in, in);
         }
     }
 
