@@ -76,7 +76,7 @@ public record BenchReport(BenchConfig config, Machine machine, String torch, Lis
     public String toText() {
         StringBuilder sb = new StringBuilder();
         double peak = peakGflops();
-        sb.append(String.format(Locale.ROOT, "sgd-stability bench: scale %s, %d threads, %d warm-up + %d timed runs per variant, seed %d%n",
+        sb.append(String.format(Locale.ROOT, "sgd-stability bench: scale %s, %d threads, ≥ %d warm-up (Java: until the JIT is quiet) + %d timed runs per variant, seed %d%n",
                 config.scale().cliName(), config.threads(), config.warmup(), config.repeats(), config.seed()));
         sb.append(String.format(Locale.ROOT, "machine: %s, %d cores, BLAS %s (%s)%s%n", machine.cpu(), machine.cores(), machine.blas(),
                 machine.javaThreadsNote(), torch != null ? ", torch " + torch : ""));

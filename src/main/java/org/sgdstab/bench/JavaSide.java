@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.sgdstab.io.AtomicFiles;
 import org.sgdstab.io.NdArray;
@@ -18,8 +19,8 @@ import org.sgdstab.linalg.BlasAccounting;
 import org.sgdstab.report.Json;
 
 /**
- * Times the Java variants of one workload in this JVM: prepare, then per variant warm-up runs and
- * timed runs (one run for {@link Workload#runOnce} references), the peak RSS reset before each variant, and the last run's numbers written to
+ * Times the Java variants of one workload in this JVM: prepare, then per variant warm-up runs (at
+ * least the number asked for, then until the JIT is quiet: {@link JitQuiet}) and timed runs (one run for {@link Workload#runOnce} references), the peak RSS reset before each variant, and the last run's numbers written to
  * {@code dir/java/<variant>/<name>.npy}. The timings go to {@code dir/java/result.json}.
  */
 final class JavaSide {
@@ -38,9 +39,20 @@ final class JavaSide {
             Rss.resetPeak();
             Map<String, NdArray> out = null;
             boolean once = w.runOnce(variant);
-            for (int i = 0; i < (once ? 0 : warmup); i++) {
+            // At least `warmup` runs; with any warm-up asked for, then on until the JIT is quiet.
+            JitQuiet jit = new JitQuiet();
+            boolean adaptive = !once && warmup > 0 && jit.supported();
+            boolean quiet = !adaptive || jit.quietAfterRun();
+            long warmStart = System.nanoTime();
+            int warmRuns = 0;
+            while (!once && (warmRuns < warmup || !quiet && warmRuns < JitQuiet.MAX_RUNS
+                    && (System.nanoTime() - warmStart) * 1e-9 < JitQuiet.MAX_SECONDS)) {
                 out = prepared.run(variant);
+                warmRuns++;
+                quiet = !adaptive || jit.quietAfterRun();
             }
+            System.err.printf(Locale.ROOT, "%s %s: %d warm-up runs in %.1f s%n", w.id(), variant, warmRuns,
+                    (System.nanoTime() - warmStart) * 1e-9);
             double[] seconds = new double[once ? 1 : repeats];
             BlasAccounting.start();
             for (int i = 0; i < seconds.length; i++) {

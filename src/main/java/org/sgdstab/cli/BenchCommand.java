@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--scale", defaultValue = "full", description = "full (the published sizes) or smoke (tiny, checks the harness) (default: ${DEFAULT-VALUE}).")
     String scale;
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs per variant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs per variant, at least (default: ${DEFAULT-VALUE}); for workloads the Java side then warms up until the JIT is quiet (0: no warm-up).")
     int warmup;
     @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per variant; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
