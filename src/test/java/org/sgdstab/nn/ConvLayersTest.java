@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.sgdstab.linalg.Blas;
 import org.sgdstab.linalg.Matrix;
 import org.sgdstab.linalg.Vectors;
@@ -170,17 +170,21 @@ class ConvLayersTest {
         assertArrayEquals(new double[] {0.0, 1.0, 0.0, 0.0}, gIn.data, 0.0);
     }
 
-    /** The unrolled 2×2 max-pool path against plain loops, with ties (values on a coarse grid) and strides 1 and 2. */
-    @ParameterizedTest(name = "2x2 stride {0}")
-    @ValueSource(ints = {1, 2})
-    void maxPoolTwoByTwoMatchesPlainLoopsIncludingTies(int stride) {
-        ImageShape s = new ImageShape(2, 5, 6);
+    /**
+     * Max pooling against plain loops, with ties (values on a coarse grid): the unrolled 2×2 path and the
+     * generic one, overlapping windows, windows with leftover rows, and windows that tile the input
+     * (whose backward writes each input entry once instead of clearing and scattering).
+     */
+    @ParameterizedTest(name = "{0}x{0} stride {1} on {2}x{3}")
+    @CsvSource({"2, 1, 5, 6", "2, 2, 5, 6", "2, 2, 6, 6", "3, 3, 6, 9", "3, 2, 7, 5"})
+    void maxPoolMatchesPlainLoopsIncludingTies(int k, int stride, int height, int width) {
+        ImageShape s = new ImageShape(2, height, width);
         SplittableRandom rng = new SplittableRandom(7);
         Matrix a = new Matrix(3, s.size());
         for (int i = 0; i < a.data.length; i++) {
             a.data[i] = rng.nextInt(3);
         }
-        MaxPool2d pool = new MaxPool2d(s, 2, 2, stride, stride);
+        MaxPool2d pool = new MaxPool2d(s, k, k, stride, stride);
         ImageShape o = pool.outputShape();
         Matrix z = new Matrix(3, pool.outputSize());
         pool.forward(a, null, 0, z);
@@ -196,8 +200,8 @@ class ConvLayersTest {
                 for (int y = 0; y < o.height(); y++) {
                     for (int x = 0; x < o.width(); x++) {
                         int best = -1;
-                        for (int u = 0; u < 2; u++) {
-                            for (int v = 0; v < 2; v++) {
+                        for (int u = 0; u < k; u++) {
+                            for (int v = 0; v < k; v++) {
                                 int at = i * s.size() + c * s.positions() + (y * stride + u) * s.width() + x * stride + v;
                                 if (best < 0 || a.data[at] > a.data[best]) {
                                     best = at;
