@@ -19,7 +19,8 @@ import org.sgdstab.report.Provenance;
 
 /**
  * A training run with its outputs in a directory:
- * {@code metrics.csv} (step, loss and diagnostics, one flushed row per logged step),
+ * {@code metrics.csv} (step, the full training loss and the diagnostics on the probe set, whose own
+ * loss is the column {@code probe_loss}; one flushed row per logged step),
  * {@code checkpoints/step-N.safetensors}, {@code final.safetensors} and {@code run.json}
  * (config, provenance, status). run.json says "running" until the run ends, so a killed run is
  * recognisable, and every file is written atomically.
@@ -32,6 +33,9 @@ public final class TrainRun {
     public interface Progress {
         void step(long step, double loss);
     }
+
+    /** Prefix of a diagnostic column whose key is also a trainer column: {@code probe_loss}. */
+    public static final String PROBE_PREFIX = "probe_";
 
     /**
      * Trains and writes all outputs into {@code dir} (created if needed).
@@ -50,8 +54,14 @@ public final class TrainRun {
         }
         writeRunJson(dir, provenance, start, data, "running", null);
         List<String> header = new ArrayList<>(List.of("step", "loss"));
+        // Diagnostic keys by column; one that repeats a trainer column (the probe set's "loss" against the
+        // full training loss) is written as probe_<key>, so that every column name is unique.
+        List<String> diagKeys = new ArrayList<>(List.of("", ""));
         if (diagnostics != null) {
-            header.addAll(diagnostics.keys());
+            for (String key : diagnostics.keys()) {
+                header.add(header.contains(key) ? PROBE_PREFIX + key : key);
+                diagKeys.add(key);
+            }
         }
         Trainer.Result result;
         try (CsvWriter csv = new CsvWriter(dir.resolve("metrics.csv"), header)) {
@@ -66,7 +76,7 @@ public final class TrainRun {
                     row[0] = step;
                     row[1] = loss;
                     for (int c = 2; c < row.length; c++) {
-                        Double v = diag == null ? null : diag.get(header.get(c));
+                        Double v = diag == null ? null : diag.get(diagKeys.get(c));
                         row[c] = v == null ? Double.NaN : v;
                     }
                     csv.row(row);

@@ -138,9 +138,15 @@ class TrainerTest {
         assertEquals("step", header[0]);
         assertEquals("loss", header[1]);
         assertTrue(List.of(header).containsAll(List.of("alpha", "beta", "mu", "mu1", "mu2", "gamma", "tau", "bound_thm33")));
+        // The probe set's loss must not repeat the training loss's column name.
+        assertEquals(header.length, new java.util.HashSet<>(List.of(header)).size(), "column names are unique: " + lines.get(0));
         assertEquals(5, lines.size() - 1, "rows at steps 0, 5, 10, 15, 20");
         String[] row10 = lines.get(3).split(",", -1);
         assertEquals("10", row10[0]);
+        // Here the probe set is the training set, so its loss is the training loss up to summation order.
+        double trainLoss = Double.parseDouble(row10[1]);
+        double probeLoss = Double.parseDouble(row10[List.of(header).indexOf("probe_loss")]);
+        assertEquals(trainLoss, probeLoss, 1e-12 * trainLoss);
         assertTrue(!row10[List.of(header).indexOf("mu")].isEmpty(), "step 10 is a diagnostic step");
         String[] row5 = lines.get(2).split(",", -1);
         assertTrue(row5[List.of(header).indexOf("mu")].isEmpty(), "step 5 is not");
