@@ -37,7 +37,7 @@ public final class MaxPool2d extends Pool2d {
      * <p>Each step compares the next entry with the current best one reloaded, and selects only the
      * index: an int select compiles to a conditional move, but a double select does not (x86 has no
      * conditional move for vector registers), and carrying the best value as a double made every step
-     * a data-dependent branch, mispredicted about half the time (2.5× slower on W5's pools).
+     * a data-dependent branch, mispredicted about half the time (2.1–2.3× slower on W5's first pool).
      */
     private void argmax(double[] x, int from, int to, int[] idx) {
         int channels = win.input().channels();
